@@ -1,0 +1,79 @@
+import type { Db } from '../server/db/mongo.ts';
+import type { DingTalkPort } from '../server/dingtalk/dingtalk-client.ts';
+import type { Logger } from '../server/log.ts';
+import type { Notice } from '../server/notifications/outbox.ts';
+import { type ConversationSettings, handleTurn } from './conversation/conversation.ts';
+import { parseRobotMessage } from './inbound.ts';
+import { Inbox } from './inbox.ts';
+import { sendReplies } from './replies/send.ts';
+import { type BaseAwareClient, createStreamClient } from './stream.ts';
+
+/**
+ * The bot role: the stream connection, the durable inbox and the
+ * conversation core, wired together. Data flow of one turn:
+ * frame → parse → inbox (stored, then acked) → handleTurn → replies.
+ */
+export interface BotOptions {
+  db: Db;
+  dingtalk: DingTalkPort;
+  stream: { clientId: string; clientSecret: string; apiBase: string };
+  settings: ConversationSettings;
+  notify: (items: Array<{ key: string; notice: Notice }>) => Promise<void>;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export class Bot {
+  readonly inbox: Inbox;
+  private readonly client: BaseAwareClient;
+
+  constructor(private readonly opts: BotOptions) {
+    const now = opts.now ?? (() => new Date());
+    const log = opts.logger.child({ role: 'bot' });
+    this.inbox = new Inbox(
+      opts.db,
+      async (message) => {
+        const replies = await handleTurn(
+          { db: opts.db, settings: opts.settings, now, notify: opts.notify, logger: log },
+          message,
+        );
+        await sendReplies(opts.dingtalk, message, replies, now().getTime());
+      },
+      log,
+      now,
+    );
+    this.client = createStreamClient(
+      opts.stream,
+      {
+        onRobotMessage: async (data) => {
+          const parsed = parseRobotMessage(data, now().getTime());
+          if (!parsed.ok) {
+            // Acked and dropped: redelivering a malformed payload cannot fix it.
+            log.warn({ error: parsed.error, data: data.slice(0, 300) }, 'dropped a malformed robot message');
+            return;
+          }
+          await this.inbox.accept(parsed.message);
+        },
+        onCardCallback: async (data) => {
+          log.info({ data: data.slice(0, 300) }, 'card callback');
+          return {};
+        },
+      },
+      log,
+    );
+  }
+
+  async start(): Promise<void> {
+    await this.inbox.resumePending();
+    await this.client.connect();
+  }
+
+  get connected(): boolean {
+    return this.client.connected;
+  }
+
+  async stop(): Promise<void> {
+    this.client.stop();
+    await this.inbox.idle();
+  }
+}

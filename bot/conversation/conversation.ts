@@ -1,0 +1,234 @@
+import { checkEntitlement, shanghaiDate } from '../../shared/schemas/entitlement.ts';
+import { isDomainError } from '../../shared/errors.ts';
+import type { Db } from '../../server/db/mongo.ts';
+import type { OutMessage } from '../../server/dingtalk/message.ts';
+import { listTeams, type WhoIs, whoIs } from '../../server/directory/directory-service.ts';
+import type { Organisation } from '../../server/directory/organisation-model.ts';
+import type { Logger } from '../../server/log.ts';
+import type { Notice } from '../../server/notifications/outbox.ts';
+import type { Ticket } from '../../server/tickets/ticket-model.ts';
+import { fileTicket, getTicketFor, listOpenTickets, type Viewer } from '../../server/tickets/ticket-service.ts';
+import type { InboundMessage } from '../inbound.ts';
+import * as replies from '../replies/ticket-replies.ts';
+import { type DialogueState, dialogueKey, dialogueModel } from './dialogue-model.ts';
+import { answer, draftFromSentence, type FilingDraft, nextStep } from './filing.ts';
+import { type Intent, parseIntent } from './intent.ts';
+
+/**
+ * The conversation core: one chat turn in, replies out. It knows nothing of
+ * frames or transports (stream today, HTTP callback later); it reads and
+ * writes the database through the domain services and hands notices to the
+ * outbox. Every effect is idempotent by msgId (see dialogue-model.ts and
+ * fileTicket's intake claim), so a turn may safely run again.
+ */
+export interface ConversationSettings {
+  ticketPrefix: string;
+  productLines: readonly string[];
+  cardTemplateId: string;
+  /** An unfinished 报障 dialogue older than this starts over. */
+  dialogueTimeoutMs: number;
+}
+
+export interface ConversationDeps {
+  db: Db;
+  settings: ConversationSettings;
+  now: () => Date;
+  notify: (items: Array<{ key: string; notice: Notice }>) => Promise<void>;
+  logger: Logger;
+}
+
+export async function handleTurn(deps: ConversationDeps, msg: InboundMessage): Promise<OutMessage[]> {
+  const who: WhoIs = msg.senderUserId ? await whoIs(deps.db, msg.senderUserId) : { kind: 'unknown' };
+  switch (who.kind) {
+    case 'unknown':
+      return [replies.unregistered()];
+    case 'staff':
+      return staffTurn(deps, msg);
+    case 'contact':
+      return customerTurn(deps, msg, who);
+  }
+}
+
+async function staffTurn(deps: ConversationDeps, msg: InboundMessage): Promise<OutMessage[]> {
+  const intent = parseIntent(msg.text);
+  if (intent.kind === 'query') return query(deps, intent.ticketNo, { kind: 'staff' });
+  return [replies.staffHelp()];
+}
+
+type Contact = Extract<WhoIs, { kind: 'contact' }>;
+
+async function customerTurn(deps: ConversationDeps, msg: InboundMessage, who: Contact): Promise<OutMessage[]> {
+  const Dialogues = dialogueModel(deps.db);
+  const key = dialogueKey(msg.conversationId, msg.senderUserId);
+  const saved = await Dialogues.findById(key).lean();
+  if (saved?.lastMsgId === msg.msgId) return saved.lastReplies; // this turn already ran
+
+  const now = deps.now();
+  let state: DialogueState = saved?.state ?? { kind: 'idle' };
+  if (state.kind === 'filing' && now.getTime() - new Date(state.startedAt).getTime() > deps.settings.dialogueTimeoutMs) {
+    state = { kind: 'idle' };
+  }
+  const before = state;
+  const turn = await customerStep(deps, msg, who, state, now);
+
+  // Only turns that touch a dialogue are written; read-only turns (查询, 我的工单
+  // outside a dialogue) can simply run again.
+  if (saved || turn.state.kind !== 'idle' || before.kind !== 'idle' || turn.filed) {
+    await Dialogues.updateOne(
+      { _id: key },
+      { $set: { state: turn.state, lastMsgId: msg.msgId, lastReplies: turn.replies, updatedAt: now } },
+      { upsert: true },
+    );
+  }
+  return turn.replies;
+}
+
+interface Step {
+  state: DialogueState;
+  replies: OutMessage[];
+  filed?: Ticket;
+}
+
+async function customerStep(
+  deps: ConversationDeps,
+  msg: InboundMessage,
+  who: Contact,
+  state: DialogueState,
+  now: Date,
+): Promise<Step> {
+  const viewer: Viewer = { kind: 'contact', orgId: who.organisation.id };
+  if (msg.text === '' && msg.attachments.length > 0 && state.kind === 'idle') {
+    return { state, replies: [replies.attachmentOutsideTicket()] };
+  }
+  const intent: Intent = parseIntent(msg.text);
+
+  if (state.kind === 'filing') {
+    const reminder = replies.stillFiling(state.step);
+    switch (intent.kind) {
+      case 'cancel':
+        return { state: { kind: 'idle' }, replies: [replies.cancelled(true)] };
+      case 'help':
+        return { state, replies: [replies.customerHelp(), reminder] };
+      case 'myTickets':
+        return { state, replies: [...(await myTickets(deps, who)), reminder] };
+      case 'query':
+        return { state, replies: [...(await query(deps, intent.ticketNo, viewer)), reminder] };
+      case 'fileTicket':
+        return advance(deps, msg, who, draftFromSentence(intent.text, deps.settings.productLines), now);
+      default: {
+        const result = answer(state.draft, state.step, msg.text, deps.settings.productLines);
+        if (!result.ok) return { state, replies: [replies.invalidAnswer(result.problem, deps.settings.productLines)] };
+        return advance(deps, msg, who, result.draft, now, state.startedAt);
+      }
+    }
+  }
+
+  switch (intent.kind) {
+    case 'cancel':
+      return { state, replies: [replies.cancelled(false)] };
+    case 'help':
+      return { state, replies: [replies.customerHelp()] };
+    case 'myTickets':
+      return { state, replies: await myTickets(deps, who) };
+    case 'query':
+      return { state, replies: await query(deps, intent.ticketNo, viewer) };
+    case 'fileTicket':
+      return advance(deps, msg, who, withDefaults(draftFromSentence(intent.text, deps.settings.productLines), who.organisation), now);
+    case 'describeProblem':
+      return advance(deps, msg, who, withDefaults({ description: intent.text }, who.organisation), now);
+    case 'unknown':
+      return { state, replies: [replies.unknownMessage()] };
+  }
+}
+
+/** A customer licensed for one product line is not asked which one. */
+function withDefaults(draft: FilingDraft, org: Organisation): FilingDraft {
+  if (draft.productLine) return draft;
+  const lines = [...new Set(org.licences.map((l) => l.productLine))];
+  return lines.length === 1 ? { ...draft, productLine: lines[0]! } : draft;
+}
+
+async function advance(
+  deps: ConversationDeps,
+  msg: InboundMessage,
+  who: Contact,
+  draft: FilingDraft,
+  now: Date,
+  startedAt: Date = now,
+): Promise<Step> {
+  const step = nextStep(draft);
+  if (step !== 'complete') {
+    const licensed = who.organisation.licences.map((l) => l.productLine);
+    return {
+      state: { kind: 'filing', step, draft, startedAt },
+      replies: [replies.question(step, deps.settings.productLines, licensed)],
+    };
+  }
+  const ticket = await file(deps, msg, who, draft as Required<FilingDraft>, now);
+  return { state: { kind: 'idle' }, replies: [replies.ticketFiled(ticket, replies.responsePromise(ticket.level))], filed: ticket };
+}
+
+async function file(
+  deps: ConversationDeps,
+  msg: InboundMessage,
+  who: Contact,
+  draft: Required<FilingDraft>,
+  now: Date,
+): Promise<Ticket> {
+  const org = who.organisation;
+  const entitlement = checkEntitlement(org.licences, draft.productLine, shanghaiDate(now));
+  const entitlementNote = entitlement.entitled
+    ? undefined
+    : entitlement.reason === 'noLicence'
+      ? `贵单位没有 ${draft.productLine} 产品的有效许可，本工单不在服务协议范围内，我们会尽力协助，但不作响应时限承诺（不计入 SLA）。如需开通服务请联系客户经理。`
+      : `贵单位 ${draft.productLine} 的服务期${entitlement.lastEndedOn ? `已于 ${entitlement.lastEndedOn} 到期` : '尚未开始'}，本工单无响应时限承诺（不计入 SLA）。如需续约请联系客户经理。`;
+  const { ticket } = await fileTicket(
+    deps.db,
+    {
+      orgId: org.id,
+      orgName: org.name,
+      contact: { userId: who.contact.userId, name: who.contact.name },
+      productLine: draft.productLine,
+      level: draft.level,
+      description: draft.description,
+      channel: 'dingtalk',
+      entitled: entitlement.entitled,
+      ...(entitlementNote ? { entitlementNote } : {}),
+      conversationId: msg.conversationId,
+      sourceKey: `dingtalk:${msg.msgId}`,
+    },
+    { prefix: deps.settings.ticketPrefix },
+    now,
+  );
+  // Enqueued on every (re)run; the outbox key makes it one notice.
+  const sorting = (await listTeams(deps.db)).filter((t) => t.kind === 'sorting' && t.groupConversationId);
+  await deps.notify(
+    sorting.map((team) => ({
+      key: `ticket-created:${ticket._id}:${team.id}`,
+      notice: {
+        kind: 'card',
+        card: {
+          outTrackId: `ticket-${ticket._id}-${team.id}`.slice(0, 64),
+          templateId: deps.settings.cardTemplateId,
+          params: replies.newTicketCardParams(ticket),
+          target: { kind: 'group', conversationId: team.groupConversationId! },
+        },
+      },
+    })),
+  );
+  return ticket;
+}
+
+async function myTickets(deps: ConversationDeps, who: Contact): Promise<OutMessage[]> {
+  return [replies.ticketList(await listOpenTickets(deps.db, who.organisation.id))];
+}
+
+async function query(deps: ConversationDeps, ticketNo: string | undefined, viewer: Viewer): Promise<OutMessage[]> {
+  if (!ticketNo) return [replies.queryNeedsNumber()];
+  try {
+    return [replies.ticketDetail(await getTicketFor(deps.db, ticketNo, viewer))];
+  } catch (err) {
+    if (isDomainError(err) && err.code === 'notFound') return [replies.ticketNotFound(ticketNo)];
+    throw err;
+  }
+}

@@ -1,0 +1,129 @@
+import mongoose from 'mongoose';
+import { type Db, isDuplicateKey, model } from '../server/db/mongo.ts';
+import type { Logger } from '../server/log.ts';
+import type { InboundMessage } from './inbound.ts';
+
+/**
+ * The durable inbox (platform reference §i): an inbound message is stored
+ * under its msgId before the frame is acked, then worked from here. A
+ * redelivered msgId finds its row and is not worked twice; a process killed
+ * between ack and work finds its pending rows on restart and resumes them.
+ * Messages of one conversation and sender are worked in arrival order.
+ */
+interface InboxItem {
+  _id: string;
+  status: 'pending' | 'done' | 'failed';
+  message: InboundMessage;
+  receivedAt: Date;
+  attempts: number;
+  doneAt?: Date;
+  lastError?: string;
+}
+
+const inboxSchema = new mongoose.Schema<InboxItem>(
+  {
+    _id: String,
+    status: String,
+    message: mongoose.Schema.Types.Mixed,
+    receivedAt: Date,
+    attempts: Number,
+    doneAt: Date,
+    lastError: String,
+  },
+  { versionKey: false, minimize: false },
+);
+inboxSchema.index({ status: 1 });
+
+export function inboxModel(db: Db) {
+  return model<InboxItem>(db, 'InboxItem', inboxSchema);
+}
+
+export type Worker = (message: InboundMessage) => Promise<void>;
+
+const maxAttempts = 5;
+
+export class Inbox {
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly queued = new Set<string>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly work: Worker,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /**
+   * Stores the message (the caller acks the frame once this resolves) and
+   * schedules its work. A msgId already stored is not scheduled again unless
+   * it is still pending and not queued here (a resumed delivery).
+   */
+  async accept(message: InboundMessage): Promise<'new' | 'duplicate'> {
+    try {
+      await inboxModel(this.db).create({
+        _id: message.msgId,
+        status: 'pending',
+        message,
+        receivedAt: this.now(),
+        attempts: 0,
+      });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const existing = await inboxModel(this.db).findById(message.msgId, { status: 1 }).lean();
+      if (existing?.status === 'pending') this.schedule(message);
+      return 'duplicate';
+    }
+    this.schedule(message);
+    return 'new';
+  }
+
+  /** Picks up items a previous process stored but did not finish. */
+  async resumePending(): Promise<number> {
+    const pending = await inboxModel(this.db).find({ status: 'pending' }).sort({ receivedAt: 1 }).lean();
+    for (const item of pending) this.schedule(item.message);
+    if (pending.length > 0) this.logger.info({ count: pending.length }, 'resumed pending inbox items');
+    return pending.length;
+  }
+
+  /** Resolves when every scheduled item has been worked (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.queues.size > 0) await Promise.allSettled([...this.queues.values()]);
+  }
+
+  private schedule(message: InboundMessage): void {
+    if (this.queued.has(message.msgId)) return;
+    this.queued.add(message.msgId);
+    const key = `${message.conversationId}|${message.senderUserId}`;
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const next = previous.then(() => this.run(message));
+    this.queues.set(key, next);
+    void next.finally(() => {
+      this.queued.delete(message.msgId);
+      if (this.queues.get(key) === next) this.queues.delete(key);
+    });
+  }
+
+  private async run(message: InboundMessage): Promise<void> {
+    const Inbox = inboxModel(this.db);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.work(message);
+        await Inbox.updateOne({ _id: message.msgId }, { $set: { status: 'done', doneAt: this.now() }, $inc: { attempts: 1 } });
+        return;
+      } catch (err) {
+        const failed = attempt >= maxAttempts;
+        this.logger.error({ err, msgId: message.msgId, attempt }, failed ? 'inbox item failed for good' : 'inbox item failed; retrying');
+        try {
+          await Inbox.updateOne(
+            { _id: message.msgId },
+            { $set: { lastError: String((err as Error).message ?? err).slice(0, 500), ...(failed ? { status: 'failed' } : {}) }, $inc: { attempts: 1 } },
+          );
+        } catch {
+          // The database itself is failing; the item stays pending for the next start.
+        }
+        if (failed) return;
+        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+      }
+    }
+  }
+}

@@ -1,0 +1,220 @@
+import * as cardNs from '@alicloud/dingtalk/dist/card_1_0/client.js';
+import * as robotNs from '@alicloud/dingtalk/dist/robot_1_0/client.js';
+import * as openApiNs from '@alicloud/openapi-client';
+import * as teaUtilNs from '@alicloud/tea-util';
+import { DingTalkError } from './errors.ts';
+import { type OutMessage, toRobotMsg, toWebhookBody, toWorkNoticeMsg } from './message.ts';
+import { TokenProvider } from './token-provider.ts';
+
+/**
+ * The product's port to the DingTalk platform (or the local simulator, which
+ * speaks the same protocol). OpenAPI calls go through the official
+ * `@alicloud/dingtalk` clients with a configurable endpoint; the legacy oapi
+ * host (work notices, 免登) and sessionWebhooks are plain JSON over fetch.
+ */
+export interface DingTalkPort {
+  replyBySession(sessionWebhook: string, m: OutMessage): Promise<void>;
+  sendToUsers(userIds: string[], m: OutMessage): Promise<void>;
+  sendToGroup(openConversationId: string, m: OutMessage): Promise<void>;
+  createCard(card: CardSpec): Promise<void>;
+  updateCard(outTrackId: string, params: Record<string, string>): Promise<void>;
+  sendWorkNotice(userIds: string[], m: OutMessage): Promise<void>;
+  userFromAuthCode(code: string): Promise<{ userId: string; name: string }>;
+}
+
+export interface CardSpec {
+  outTrackId: string;
+  templateId: string;
+  /** Template variables; DingTalk accepts string values only. */
+  params: Record<string, string>;
+  target: { kind: 'group'; conversationId: string } | { kind: 'user'; userId: string };
+}
+
+export interface DingTalkClientOptions {
+  apiBase: string;
+  oapiBase: string;
+  clientId: string;
+  clientSecret: string;
+  robotCode: string;
+  agentId?: string;
+}
+
+// The SDK modules are CommonJS with `exports.default = Client`; under Node ESM
+// a default import yields module.exports, under bundlers the class itself.
+function interop<T>(m: T): T {
+  return (m as { default?: T }).default ?? m;
+}
+const RobotClient = interop(robotNs.default);
+const CardClient = interop(cardNs.default);
+const OpenApiConfig = openApiNs.Config ?? (openApiNs.default as unknown as typeof openApiNs).Config;
+const RuntimeOptions = teaUtilNs.RuntimeOptions ?? (teaUtilNs.default as unknown as typeof teaUtilNs).RuntimeOptions;
+
+export class DingTalkClient implements DingTalkPort {
+  readonly tokens: TokenProvider;
+  private readonly robot: InstanceType<typeof RobotClient>;
+  private readonly card: InstanceType<typeof CardClient>;
+
+  constructor(private readonly opts: DingTalkClientOptions) {
+    this.tokens = new TokenProvider(opts.apiBase, opts.clientId, opts.clientSecret);
+    const url = new URL(opts.apiBase);
+    const config = new OpenApiConfig({
+      protocol: url.protocol.replace(':', ''),
+      endpoint: url.host,
+      readTimeout: 10_000,
+      connectTimeout: 5_000,
+    });
+    this.robot = new RobotClient(config);
+    this.card = new CardClient(config);
+  }
+
+  async replyBySession(sessionWebhook: string, m: OutMessage): Promise<void> {
+    await this.oapiPost('sendBySession', sessionWebhook, toWebhookBody(m));
+  }
+
+  async sendToUsers(userIds: string[], m: OutMessage): Promise<void> {
+    const { msgKey, msgParam } = toRobotMsg(m);
+    for (let i = 0; i < userIds.length; i += 20) {
+      const batch = userIds.slice(i, i + 20); // the API's limit per call
+      await this.openApi('robot/oToMessages/batchSend', (token) =>
+        this.robot.batchSendOTOWithOptions(
+          new robotNs.BatchSendOTORequest({ robotCode: this.opts.robotCode, userIds: batch, msgKey, msgParam }),
+          new robotNs.BatchSendOTOHeaders({ xAcsDingtalkAccessToken: token }),
+          new RuntimeOptions({}),
+        ),
+      );
+    }
+  }
+
+  async sendToGroup(openConversationId: string, m: OutMessage): Promise<void> {
+    const { msgKey, msgParam } = toRobotMsg(m);
+    await this.openApi('robot/groupMessages/send', (token) =>
+      this.robot.orgGroupSendWithOptions(
+        new robotNs.OrgGroupSendRequest({ robotCode: this.opts.robotCode, openConversationId, msgKey, msgParam }),
+        new robotNs.OrgGroupSendHeaders({ xAcsDingtalkAccessToken: token }),
+        new RuntimeOptions({}),
+      ),
+    );
+  }
+
+  async createCard(card: CardSpec): Promise<void> {
+    const base = {
+      cardTemplateId: card.templateId,
+      outTrackId: card.outTrackId,
+      callbackType: 'STREAM',
+      cardData: new cardNs.CreateAndDeliverRequestCardData({ cardParamMap: card.params }),
+      userIdType: 1,
+    };
+    const request =
+      card.target.kind === 'group'
+        ? new cardNs.CreateAndDeliverRequest({
+            ...base,
+            openSpaceId: `dtv1.card//IM_GROUP.${card.target.conversationId}`,
+            imGroupOpenSpaceModel: new cardNs.CreateAndDeliverRequestImGroupOpenSpaceModel({ supportForward: true }),
+            imGroupOpenDeliverModel: new cardNs.CreateAndDeliverRequestImGroupOpenDeliverModel({ robotCode: this.opts.robotCode }),
+          })
+        : new cardNs.CreateAndDeliverRequest({
+            ...base,
+            openSpaceId: `dtv1.card//IM_ROBOT.${card.target.userId}`,
+            imRobotOpenSpaceModel: new cardNs.CreateAndDeliverRequestImRobotOpenSpaceModel({ supportForward: true }),
+            imRobotOpenDeliverModel: new cardNs.CreateAndDeliverRequestImRobotOpenDeliverModel({
+              spaceType: 'IM_ROBOT',
+              robotCode: this.opts.robotCode,
+            }),
+          });
+    await this.openApi('card/instances/createAndDeliver', (token) =>
+      this.card.createAndDeliverWithOptions(
+        request,
+        new cardNs.CreateAndDeliverHeaders({ xAcsDingtalkAccessToken: token }),
+        new RuntimeOptions({}),
+      ),
+    );
+  }
+
+  async updateCard(outTrackId: string, params: Record<string, string>): Promise<void> {
+    await this.openApi('card/instances (update)', (token) =>
+      this.card.updateCardWithOptions(
+        new cardNs.UpdateCardRequest({
+          outTrackId,
+          cardData: new cardNs.UpdateCardRequestCardData({ cardParamMap: params }),
+          cardUpdateOptions: new cardNs.UpdateCardRequestCardUpdateOptions({ updateCardDataByKey: true }),
+          userIdType: 1,
+        }),
+        new cardNs.UpdateCardHeaders({ xAcsDingtalkAccessToken: token }),
+        new RuntimeOptions({}),
+      ),
+    );
+  }
+
+  async sendWorkNotice(userIds: string[], m: OutMessage): Promise<void> {
+    if (!this.opts.agentId) throw new DingTalkError('asyncsend_v2', 'config', 'DINGTALK_AGENT_ID is not set');
+    for (let i = 0; i < userIds.length; i += 100) {
+      const batch = userIds.slice(i, i + 100);
+      await this.withToken((token) =>
+        this.oapiPost('asyncsend_v2', `${this.opts.oapiBase}/topapi/message/corpconversation/asyncsend_v2?access_token=${token}`, {
+          agent_id: Number(this.opts.agentId),
+          userid_list: batch.join(','),
+          to_all_user: false,
+          msg: toWorkNoticeMsg(m),
+        }),
+      );
+    }
+  }
+
+  async userFromAuthCode(code: string): Promise<{ userId: string; name: string }> {
+    const body = await this.withToken((token) =>
+      this.oapiPost('getuserinfo', `${this.opts.oapiBase}/topapi/v2/user/getuserinfo?access_token=${token}`, { code }),
+    );
+    const result = body.result as { userid?: string; name?: string } | undefined;
+    if (!result?.userid) throw new DingTalkError('getuserinfo', 'noUser', 'no userid in result');
+    return { userId: result.userid, name: result.name ?? result.userid };
+  }
+
+  /** Runs an OpenAPI call with the app token; refreshes the token once on an auth error. */
+  private async openApi<T>(api: string, call: (token: string) => Promise<T>): Promise<T> {
+    return this.withToken(async (token) => {
+      try {
+        return await call(token);
+      } catch (err) {
+        throw toDingTalkError(api, err);
+      }
+    });
+  }
+
+  private async withToken<T>(call: (token: string) => Promise<T>): Promise<T> {
+    try {
+      return await call(await this.tokens.get());
+    } catch (err) {
+      if (err instanceof DingTalkError && err.isAuth) {
+        this.tokens.invalidate();
+        return call(await this.tokens.get());
+      }
+      throw err;
+    }
+  }
+
+  /** oapi family: HTTP 200 with errcode; anything else non-zero is an error. */
+  private async oapiPost(api: string, url: string, body: unknown): Promise<Record<string, unknown>> {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const json = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+    if (!json) throw new DingTalkError(api, `http${res.status}`, 'response is not JSON', res.status);
+    const errcode = json.errcode ?? 0;
+    if (errcode !== 0 && errcode !== '0') throw new DingTalkError(api, String(errcode), String(json.errmsg ?? ''), res.status);
+    return json;
+  }
+}
+
+function toDingTalkError(api: string, err: unknown): DingTalkError {
+  if (err instanceof DingTalkError) return err;
+  const e = err as { code?: unknown; message?: unknown; data?: { statusCode?: number; message?: string } };
+  return new DingTalkError(
+    api,
+    typeof e.code === 'string' ? e.code : 'network',
+    String(e.data?.message ?? e.message ?? err),
+    e.data?.statusCode,
+  );
+}

@@ -1,0 +1,65 @@
+import type { DingTalkPort } from '../dingtalk/dingtalk-client.ts';
+import type { Db } from '../db/mongo.ts';
+import type { Logger } from '../log.ts';
+import { deliverOne, dueKeys, enqueue, type Notice } from './outbox.ts';
+
+/**
+ * Sends outbox items: at once after they are enqueued in this process, and
+ * on a periodic pass for retries and for items enqueued by processes that
+ * died before sending.
+ */
+export class OutboxWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly inflight = new Set<Promise<unknown>>();
+  private passing = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly dingtalk: DingTalkPort,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+    private readonly intervalMs = 2_000,
+  ) {}
+
+  /** Enqueues and starts delivery of the new items without waiting for it. */
+  async send(items: Array<{ key: string; notice: Notice }>): Promise<void> {
+    const fresh = await enqueue(this.db, items, this.now());
+    for (const key of fresh) this.track(deliverOne(this.db, this.dingtalk, key, this.now, this.logger));
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.pass(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  async pass(): Promise<void> {
+    if (this.passing) return;
+    this.passing = true;
+    try {
+      for (const key of await dueKeys(this.db, this.now())) {
+        await deliverOne(this.db, this.dingtalk, key, this.now, this.logger);
+      }
+    } catch (err) {
+      this.logger.error({ err }, 'outbox pass failed');
+    } finally {
+      this.passing = false;
+    }
+  }
+
+  /** Resolves once deliveries started so far have finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.idle();
+  }
+
+  private track(p: Promise<unknown>): void {
+    const tracked = p.catch((err) => this.logger.error({ err }, 'outbox delivery crashed'));
+    this.inflight.add(tracked);
+    void tracked.finally(() => this.inflight.delete(tracked));
+  }
+}

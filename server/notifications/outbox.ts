@@ -1,0 +1,153 @@
+import mongoose from 'mongoose';
+import type { CardSpec, DingTalkPort } from '../dingtalk/dingtalk-client.ts';
+import type { OutMessage } from '../dingtalk/message.ts';
+import { type Db, isDuplicateKey, model } from '../db/mongo.ts';
+import type { Logger } from '../log.ts';
+import { maxDeliveryAttempts, retryDelayMs } from './backoff.ts';
+
+/**
+ * Every notice the product sends on its own initiative goes through this
+ * outbox. `_id` is a key derived from what caused the notice
+ * (`ticket-created:SD-2026-000001:sorting`), so the same cause enqueued twice
+ * — a redelivered message, a sweep on two servers — is one notice. Delivery
+ * claims an item with a lease before calling DingTalk, so two workers never
+ * send the same item; a failure is retried with backoff, never dropped.
+ */
+export type Notice =
+  | { kind: 'group'; conversationId: string; message: OutMessage }
+  | { kind: 'users'; userIds: string[]; message: OutMessage }
+  | { kind: 'workNotice'; userIds: string[]; message: OutMessage }
+  | { kind: 'card'; card: CardSpec }
+  | { kind: 'cardUpdate'; outTrackId: string; params: Record<string, string> };
+
+interface OutboxItem {
+  _id: string;
+  notice: Notice;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  nextAttemptAt: Date;
+  leaseUntil?: Date;
+  createdAt: Date;
+  sentAt?: Date;
+  lastError?: string;
+}
+
+const outboxSchema = new mongoose.Schema<OutboxItem>(
+  {
+    _id: String,
+    notice: mongoose.Schema.Types.Mixed,
+    status: String,
+    attempts: Number,
+    nextAttemptAt: Date,
+    leaseUntil: Date,
+    createdAt: Date,
+    sentAt: Date,
+    lastError: String,
+  },
+  { versionKey: false, minimize: false },
+);
+outboxSchema.index({ status: 1, nextAttemptAt: 1 });
+
+export function outboxModel(db: Db) {
+  return model<OutboxItem>(db, 'OutboxItem', outboxSchema);
+}
+
+/** Adds notices; keys already present are left as they are. Returns the keys that were new. */
+export async function enqueue(db: Db, items: Array<{ key: string; notice: Notice }>, now: Date): Promise<string[]> {
+  if (items.length === 0) return [];
+  const docs = items.map((i) => ({
+    _id: i.key,
+    notice: i.notice,
+    status: 'pending' as const,
+    attempts: 0,
+    nextAttemptAt: now,
+    createdAt: now,
+  }));
+  try {
+    await outboxModel(db).insertMany(docs, { ordered: false });
+    return docs.map((d) => d._id);
+  } catch (err) {
+    if (!isDuplicateKey(err) && !isBulkDuplicateOnly(err)) throw err;
+    const inserted = (err as { insertedDocs?: Array<{ _id: string }> }).insertedDocs ?? [];
+    return inserted.map((d) => d._id);
+  }
+}
+
+function isBulkDuplicateOnly(err: unknown): boolean {
+  const writeErrors = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
+  return Array.isArray(writeErrors) && writeErrors.every((w) => (w.code ?? w.err?.code) === 11000);
+}
+
+export async function deliver(dingtalk: DingTalkPort, notice: Notice): Promise<void> {
+  switch (notice.kind) {
+    case 'group':
+      return dingtalk.sendToGroup(notice.conversationId, notice.message);
+    case 'users':
+      return dingtalk.sendToUsers(notice.userIds, notice.message);
+    case 'workNotice':
+      return dingtalk.sendWorkNotice(notice.userIds, notice.message);
+    case 'card':
+      return dingtalk.createCard(notice.card);
+    case 'cardUpdate':
+      return dingtalk.updateCard(notice.outTrackId, notice.params);
+  }
+}
+
+const leaseMs = 60_000;
+
+/**
+ * Delivers one item if it is due and not leased by another worker.
+ * Returns what happened, for logs and tests.
+ */
+export async function deliverOne(
+  db: Db,
+  dingtalk: DingTalkPort,
+  key: string,
+  now: () => Date,
+  logger?: Logger,
+): Promise<'sent' | 'retry' | 'failed' | 'skipped'> {
+  const Outbox = outboxModel(db);
+  const t = now();
+  const claimed = await Outbox.findOneAndUpdate(
+    {
+      _id: key,
+      status: 'pending',
+      nextAttemptAt: { $lte: t },
+      $or: [{ leaseUntil: { $exists: false } }, { leaseUntil: null }, { leaseUntil: { $lte: t } }],
+    },
+    { $set: { leaseUntil: new Date(t.getTime() + leaseMs) }, $inc: { attempts: 1 } },
+    { returnDocument: 'after' },
+  ).lean();
+  if (!claimed) return 'skipped';
+  try {
+    await deliver(dingtalk, claimed.notice);
+    await Outbox.updateOne({ _id: key }, { $set: { status: 'sent', sentAt: now() }, $unset: { leaseUntil: 1 } });
+    return 'sent';
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const failed = claimed.attempts >= maxDeliveryAttempts;
+    await Outbox.updateOne(
+      { _id: key },
+      {
+        $set: {
+          status: failed ? 'failed' : 'pending',
+          lastError: message.slice(0, 500),
+          nextAttemptAt: new Date(now().getTime() + retryDelayMs(claimed.attempts)),
+        },
+        $unset: { leaseUntil: 1 },
+      },
+    );
+    logger?.warn({ key, attempts: claimed.attempts, err: message }, failed ? 'notice failed for good' : 'notice will be retried');
+    return failed ? 'failed' : 'retry';
+  }
+}
+
+/** Keys of pending items that are due (the worker's periodic pass). */
+export async function dueKeys(db: Db, now: Date, limit = 200): Promise<string[]> {
+  const rows = await outboxModel(db)
+    .find({ status: 'pending', nextAttemptAt: { $lte: now } }, { _id: 1 })
+    .sort({ nextAttemptAt: 1 })
+    .limit(limit)
+    .lean();
+  return rows.map((r) => r._id);
+}
