@@ -10,8 +10,8 @@ import { maxDeliveryAttempts, retryDelayMs } from './backoff.ts';
  * outbox. `_id` is a key derived from what caused the notice
  * (`ticket-created:SD-2026-000001:sorting`), so the same cause enqueued twice
  * — a redelivered message, a sweep on two servers — is one notice. Delivery
- * claims an item with a lease before calling DingTalk, so two workers never
- * send the same item; a failure is retried with backoff, never dropped.
+ * claims each attempt with a unique insert and a lease before calling
+ * DingTalk, so two workers never send the same item; a failure is retried with backoff, never dropped.
  */
 export type Notice =
   | { kind: 'group'; conversationId: string; message: OutMessage }
@@ -96,7 +96,23 @@ export async function deliver(dingtalk: DingTalkPort, notice: Notice): Promise<v
 const leaseMs = 60_000;
 
 /**
- * Delivers one item if it is due and not leased by another worker.
+ * Attempt claims: inserting `<key>#<attempt>` is what entitles a worker to
+ * make that delivery attempt. FerretDB v1 applies conditional updates
+ * without isolation (two workers can both "win" a findOneAndUpdate), so the
+ * exclusive step is a unique-`_id` insert, which it does enforce.
+ */
+interface AttemptClaim {
+  _id: string;
+  at: Date;
+}
+const attemptSchema = new mongoose.Schema<AttemptClaim>({ _id: String, at: Date }, { versionKey: false });
+
+export function outboxAttemptModel(db: Db) {
+  return model<AttemptClaim>(db, 'OutboxAttempt', attemptSchema);
+}
+
+/**
+ * Delivers one item if it is due and nobody else is delivering it.
  * Returns what happened, for logs and tests.
  */
 export async function deliverOne(
@@ -108,36 +124,39 @@ export async function deliverOne(
 ): Promise<'sent' | 'retry' | 'failed' | 'skipped'> {
   const Outbox = outboxModel(db);
   const t = now();
-  const claimed = await Outbox.findOneAndUpdate(
-    {
-      _id: key,
-      status: 'pending',
-      nextAttemptAt: { $lte: t },
-      $or: [{ leaseUntil: { $exists: false } }, { leaseUntil: null }, { leaseUntil: { $lte: t } }],
-    },
-    { $set: { leaseUntil: new Date(t.getTime() + leaseMs) }, $inc: { attempts: 1 } },
-    { returnDocument: 'after' },
-  ).lean();
-  if (!claimed) return 'skipped';
+  const item = await Outbox.findById(key).lean();
+  if (!item || item.status !== 'pending' || item.nextAttemptAt > t) return 'skipped';
+  if (item.leaseUntil && item.leaseUntil > t) return 'skipped';
+  const attempt = item.attempts + 1;
   try {
-    await deliver(dingtalk, claimed.notice);
+    await outboxAttemptModel(db).create({ _id: `${key}#${attempt}`, at: t });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    // Someone holds this attempt. If its holder died before recording it, move on to the next attempt number.
+    const held = await outboxAttemptModel(db).findById(`${key}#${attempt}`).lean();
+    if (held && held.at.getTime() + leaseMs <= t.getTime()) await Outbox.updateOne({ _id: key }, { $set: { attempts: attempt } });
+    return 'skipped';
+  }
+  await Outbox.updateOne({ _id: key }, { $set: { attempts: attempt, leaseUntil: new Date(t.getTime() + leaseMs) } });
+  try {
+    await deliver(dingtalk, item.notice);
     await Outbox.updateOne({ _id: key }, { $set: { status: 'sent', sentAt: now() }, $unset: { leaseUntil: 1 } });
     return 'sent';
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    const failed = claimed.attempts >= maxDeliveryAttempts;
+    const failed = attempt >= maxDeliveryAttempts;
     await Outbox.updateOne(
       { _id: key },
       {
         $set: {
           status: failed ? 'failed' : 'pending',
           lastError: message.slice(0, 500),
-          nextAttemptAt: new Date(now().getTime() + retryDelayMs(claimed.attempts)),
+          nextAttemptAt: new Date(now().getTime() + retryDelayMs(attempt)),
         },
         $unset: { leaseUntil: 1 },
       },
     );
-    logger?.warn({ key, attempts: claimed.attempts, err: message }, failed ? 'notice failed for good' : 'notice will be retried');
+    logger?.warn({ key, attempt, err: message }, failed ? 'notice failed for good' : 'notice will be retried');
     return failed ? 'failed' : 'retry';
   }
 }

@@ -97,6 +97,18 @@ export function intakeClaimModel(db: Db) {
   return model<IntakeClaim>(db, 'IntakeClaim', claimSchema);
 }
 
+/** One document per issued ticket number: the insert is what makes a number ours (see reserveTicketNo). */
+interface TicketNumber {
+  _id: string;
+  sourceKey: string;
+  at: Date;
+}
+const ticketNumberSchema = new mongoose.Schema<TicketNumber>({ _id: String, sourceKey: String, at: Date }, { versionKey: false });
+
+export function ticketNumberModel(db: Db) {
+  return model<TicketNumber>(db, 'TicketNumber', ticketNumberSchema);
+}
+
 interface Counter {
   _id: string;
   seq: number;

@@ -2,7 +2,7 @@ import { levelCatalog, type ResponseLevel } from '../../shared/catalog.ts';
 import { DomainError } from '../../shared/errors.ts';
 import { formatTicketNo, shanghaiYear } from '../../shared/ticket/number.ts';
 import { type Db, isDuplicateKey } from '../db/mongo.ts';
-import { type Actor, type Channel, counterModel, intakeClaimModel, type Ticket, ticketModel } from './ticket-model.ts';
+import { type Actor, type Channel, counterModel, intakeClaimModel, type Ticket, ticketModel, ticketNumberModel } from './ticket-model.ts';
 
 export interface NewTicket {
   orgId: string;
@@ -38,20 +38,20 @@ export async function fileTicket(
   const Claims = intakeClaimModel(db);
   let ticketNo = (await Claims.findById(input.sourceKey).lean())?.ticketNo;
   if (!ticketNo) {
-    const fresh = await nextTicketNo(db, settings.prefix, now);
+    const fresh = await reserveTicketNo(db, settings.prefix, now, input.sourceKey);
     try {
       await Claims.create({ _id: input.sourceKey, ticketNo: fresh, at: now });
       ticketNo = fresh;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      // Another process claimed this source first: use its number.
+      // The same source is being filed elsewhere right now and claimed first:
+      // use its number (ours stays reserved and unused, a gap in the sequence).
       ticketNo = (await Claims.findById(input.sourceKey).lean())?.ticketNo;
       if (!ticketNo) throw err;
     }
   }
   const existing = await Tickets.findById(ticketNo).lean();
   if (existing) return { ticket: existing as Ticket, created: false };
-
   const by: Actor = { kind: 'customer', userId: input.contact.userId, name: input.contact.name };
   const ticket: Ticket = {
     _id: ticketNo,
@@ -93,12 +93,33 @@ export async function fileTicket(
   }
 }
 
-async function nextTicketNo(db: Db, prefix: string, now: Date): Promise<string> {
+/**
+ * Reserves the next free number by inserting it: FerretDB v1 applies
+ * updates as read-modify-write without isolation (two concurrent `$inc`s can
+ * both read 7 and write 8), so only a unique-`_id` insert is a safe
+ * allocation there. The counter document is merely a hint of where to start;
+ * it may lag or even step back under contention, and the insert loop
+ * corrects for it.
+ */
+async function reserveTicketNo(db: Db, prefix: string, now: Date, sourceKey: string): Promise<string> {
   const year = shanghaiYear(now);
-  const counter = await counterModel(db)
-    .findOneAndUpdate({ _id: `ticket:${prefix}:${year}` }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
-    .lean();
-  return formatTicketNo(prefix, year, counter!.seq);
+  const counterId = `ticket:${prefix}:${year}`;
+  const Counters = counterModel(db);
+  const Numbers = ticketNumberModel(db);
+  let seq = ((await Counters.findById(counterId).lean())?.seq ?? 0) + 1;
+  for (let tries = 0; ; tries++, seq++) {
+    const ticketNo = formatTicketNo(prefix, year, seq);
+    try {
+      await Numbers.create({ _id: ticketNo, sourceKey, at: now });
+    } catch (err) {
+      if (!isDuplicateKey(err) || tries > 10_000) throw err;
+      continue;
+    }
+    await Counters.updateOne({ _id: counterId }, { $max: { seq } }, { upsert: true }).catch((e: unknown) => {
+      if (!isDuplicateKey(e)) throw e; // two first upserts raced; the hint exists either way
+    });
+    return ticketNo;
+  }
 }
 
 function titleFrom(description: string): string {

@@ -238,7 +238,7 @@ export type ParseDirectoryImportResult =
   | { ok: true; value: DirectoryImport }
   | { ok: false; issues: ErrorIssue[] };
 
-/** Shape and in-file rules only; the import adds the database rules (see `validateDirectoryImport`). */
+/** Shape and in-file rules only; `importDirectory` (server/directory) adds the database rules. */
 export function parseDirectoryImport(
   json: unknown,
   opts: DirectoryImportOptions = {},

@@ -11,8 +11,14 @@ import { freshDbName, testMongoUri } from './db.ts';
  */
 export const robotCode = simulatorApp.robotCode;
 
-export async function startTestSimulator(opts: { redeliveryMs?: number } = {}): Promise<Simulator> {
-  return startSimulator({ port: 0, redeliveryMs: opts.redeliveryMs ?? 400, pingIntervalMs: 0, disconnectDelayMs: 50 });
+export async function startTestSimulator(opts: { redeliveryMs?: number; maxRedeliveries?: number } = {}): Promise<Simulator> {
+  return startSimulator({
+    port: 0,
+    redeliveryMs: opts.redeliveryMs ?? 400,
+    maxRedeliveries: opts.maxRedeliveries ?? 3,
+    pingIntervalMs: 0,
+    disconnectDelayMs: 50,
+  });
 }
 
 export async function startTestDesk(

@@ -236,6 +236,11 @@ describe('parseDirectoryImport refuses, naming the entry', () => {
       { teams: {} },
       [{ path: 'teams', message: '应为列表 [...]，实际是对象 {...}' }],
     ],
+    [
+      'a number where text belongs',
+      withContact(file(), { phone: 13800000000 }),
+      [{ path: `${org}.contacts[0] (userId=zhangsan).phone`, message: '应为文本，实际是数字' }],
+    ],
   ])('%s', (_what, json, expected) => {
     expect(issuesOf(json)).toEqual(expected);
   });
