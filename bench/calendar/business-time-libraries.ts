@@ -2,6 +2,7 @@
 // schedule in global state and compute in the instance's zone, so instances are put in a fixed
 // +08:00 offset (utcOffset(480)): same answers whatever the process TZ. Neither can express a
 // make-up working day (调休上班): the weekly pattern is per weekday, holidays are a date list.
+// Their configuration is global: the adapter created last decides what every adapter computes.
 import { createRequire } from 'node:module';
 import type { Dayjs, PluginFunc } from 'dayjs';
 import type {} from 'dayjs/plugin/utc'; // type augmentations of dayjs

@@ -1,5 +1,5 @@
 import type { WorkingCalendar } from './compile-calendar.ts';
-import { MS_PER_MINUTE } from './local-date.ts';
+import { instant, MS_PER_MINUTE } from './local-date.ts';
 
 /**
  * Longest run of days without working time the walk accepts before giving up: a calendar with no
@@ -76,12 +76,6 @@ export function walkWorkingTime(
     }
     day++;
   }
-}
-
-export function instant(date: Date): number {
-  const ms = date.getTime();
-  if (Number.isNaN(ms)) throw new RangeError('invalid Date');
-  return ms;
 }
 
 export function durationMs(minutes: number): number {

@@ -1,6 +1,5 @@
-import { instant } from './add-working-minutes.ts';
 import type { WorkingCalendar } from './compile-calendar.ts';
-import { dayNumberToIsoDate, isoDateToDayNumber } from './local-date.ts';
+import { dayNumberToIsoDate, instant, isoDateToDayNumber } from './local-date.ts';
 
 /** Last date covered by statutory data (31 December of the latest year), or null without data. */
 export function coverageEnd(calendar: WorkingCalendar): string | null {

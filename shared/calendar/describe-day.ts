@@ -1,7 +1,6 @@
-import { instant } from './add-working-minutes.ts';
 import type { WorkingPeriod } from './calendar-config.ts';
 import type { DayKind, WorkingCalendar } from './compile-calendar.ts';
-import { isoDateToDayNumber, MS_PER_MINUTE } from './local-date.ts';
+import { instant, isoDateToDayNumber, MS_PER_MINUTE } from './local-date.ts';
 
 export interface DayDescription {
   readonly date: string;

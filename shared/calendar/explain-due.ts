@@ -1,6 +1,6 @@
-import { durationMs, instant, walkWorkingTime } from './add-working-minutes.ts';
+import { durationMs, walkWorkingTime } from './add-working-minutes.ts';
 import type { WorkingCalendar } from './compile-calendar.ts';
-import { MS_PER_MINUTE } from './local-date.ts';
+import { instant, MS_PER_MINUTE } from './local-date.ts';
 
 export interface DueExplanation {
   readonly due: Date;

@@ -1,5 +1,5 @@
-import { instant } from './add-working-minutes.ts';
 import type { WorkingCalendar } from './compile-calendar.ts';
+import { instant } from './local-date.ts';
 
 /** Whether `at` lies inside a working period; periods are half-open, so 09:00 is and 18:00 is not. */
 export function isWorkingTime(calendar: WorkingCalendar, at: Date): boolean {

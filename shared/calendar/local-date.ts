@@ -7,6 +7,13 @@ export const MS_PER_DAY = 86_400_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const CLOCK = /^(\d{2}):(\d{2})$/;
 
+/** Epoch ms of a Date; RangeError for an invalid Date rather than NaN arithmetic downstream. */
+export function instant(date: Date): number {
+  const ms = date.getTime();
+  if (Number.isNaN(ms)) throw new RangeError('invalid Date');
+  return ms;
+}
+
 /** Day number of an ISO date (1970-01-01 → 0). Throws RangeError on a malformed or impossible date. */
 export function isoDateToDayNumber(date: string): number {
   const match = ISO_DATE.exec(date);

@@ -1,6 +1,5 @@
-import { instant } from './add-working-minutes.ts';
 import type { WorkingCalendar } from './compile-calendar.ts';
-import { MS_PER_MINUTE } from './local-date.ts';
+import { instant, MS_PER_MINUTE } from './local-date.ts';
 
 /**
  * Working minutes in [from, to); 0 when to ≤ from. Counted in milliseconds, so the result is
