@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isRecord } from './fieldAccess.ts';
+import { openApiBody } from './bodyParsing.ts';
 import {
   invalidAuthentication,
   jsonBody,
@@ -30,12 +30,29 @@ const subscriptionsSchema = z
   .max(50)
   .refine((subs) => subs.every((s) => s.type !== 'EVENT' || s.topic === '*'), 'EVENT 订阅的 topic 必须是 *');
 
+const accessTokenSchema = z.looseObject({
+  appKey: z.string().min(1).max(256),
+  appSecret: z.string().min(1).max(256),
+});
+
+const openSchema = z.looseObject({
+  clientId: z.string().max(256).optional(),
+  clientSecret: z.string().max(256).optional(),
+  subscriptions: z.unknown().optional(),
+  ua: z.string().max(512).optional(),
+  localIp: z.string().max(512).optional(),
+});
+
 export function addAuthRoutes(router: Router, p: Platform): void {
   router.add('POST', '/v1.0/gateway/connections/open', (req) => {
     const body = jsonBody(req);
     if (!body.ok) return openApiError(400, 'Missingbody', 'body is mandatory for this action.');
-    const b = isRecord(body.value) ? body.value : {};
-    const app = typeof b.clientId === 'string' ? p.registry.app(b.clientId) : undefined;
+    // anything that is not a pair of known credentials is an authentication failure
+    const parsed = openSchema.safeParse(body.value);
+    const b = parsed.success
+      ? parsed.data
+      : { clientId: undefined, clientSecret: undefined, subscriptions: undefined };
+    const app = b.clientId === undefined ? undefined : p.registry.app(b.clientId);
     if (!app || b.clientSecret !== app.clientSecret) return openApiError(401, 'authFailed', '鉴权失败');
     // the reference leaves the answer to bad subscriptions open; a 400 naming them is the simulator's choice
     const subs = subscriptionsSchema.safeParse(b.subscriptions);
@@ -51,14 +68,9 @@ export function addAuthRoutes(router: Router, p: Platform): void {
   });
 
   router.add('POST', '/v1.0/oauth2/accessToken', (req) => {
-    const body = jsonBody(req);
-    if (!body.ok) return openApiError(400, 'Missingbody', 'body is mandatory for this action.');
-    const b = isRecord(body.value) ? body.value : {};
-    if (typeof b.appKey !== 'string' || b.appKey === '')
-      return openApiError(400, 'MissingappKey', 'appKey is mandatory for this action.');
-    if (typeof b.appSecret !== 'string' || b.appSecret === '') {
-      return openApiError(400, 'MissingappSecret', 'appSecret is mandatory for this action.');
-    }
+    const body = openApiBody(req, accessTokenSchema);
+    if (!body.ok) return body.response;
+    const b = body.value;
     const app = p.registry.app(b.appKey);
     if (!app || app.clientSecret !== b.appSecret) {
       return openApiError(400, 'invalidClientIdOrSecret', '无效的clientId或者clientSecret');

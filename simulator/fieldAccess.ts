@@ -10,19 +10,9 @@ export function str(obj: Record<string, unknown>, key: string): string | undefin
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-/** A string field that may be empty, or undefined. */
-export function optStr(obj: Record<string, unknown>, key: string): string | undefined {
-  const v = obj[key];
-  return typeof v === 'string' ? v : undefined;
-}
-
 /** Strings, or numbers turned into strings (durations, ids sent as numbers). */
 export function strOrNum(obj: Record<string, unknown>, key: string): string | undefined {
   const v = obj[key];
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-export function stringArray(v: unknown): string[] | undefined {
-  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
 }

@@ -1,32 +1,41 @@
+import { z } from 'zod';
 import { isResponse, oapiApp } from './authRoutes.ts';
-import { isRecord, str, strOrNum } from './fieldAccess.ts';
-import { jsonOrFormBody, oapiError, type Router, topapiOk } from './httpKit.ts';
+import { oapiBody } from './bodyParsing.ts';
+import { oapiError, type Router, topapiOk } from './httpKit.ts';
 import type { Platform } from './platform.ts';
 import { parseWorkNoticeMessage } from './workNoticeMessage.ts';
 
 /** Legacy oapi endpoints: work notifications (§f) and 免登 user lookup (§g). */
 
 const maxNoticeUsers = 100;
+
+/** Longs arrive as numbers (JSON) or digit strings (form fields). */
+const long = z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,19}$/)]).transform(String);
+
+const asyncSendSchema = z.looseObject({
+  agent_id: long,
+  // a comma-separated string, not an array (§f)
+  userid_list: z.string().max(100_000).optional(),
+  dept_id_list: z.string().max(10_000).optional(),
+  to_all_user: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
+  msg: z.unknown(),
+});
+
+const sendResultSchema = z.looseObject({ agent_id: long, task_id: long });
+const codeSchema = z.looseObject({ code: z.string().min(1).max(256) });
+const userGetSchema = z.looseObject({ userid: z.string().min(1).max(256), language: z.string().optional() });
 let taskCounter = 256_271_667_526;
 
 export function addOapiRoutes(router: Router, p: Platform): void {
   router.add('POST', '/topapi/message/corpconversation/asyncsend_v2', (req) => {
     const app = oapiApp(p, req);
     if (isResponse(app)) return app;
-    const body = jsonOrFormBody(req);
-    if (!body.ok || !isRecord(body.value)) return oapiError(40035, '缺少参数 agent_id', true);
+    const body = oapiBody(req, asyncSendSchema);
+    if (!body.ok) return body.response;
     const b = body.value;
-    const agentId = strOrNum(b, 'agent_id');
-    if (agentId === undefined) return oapiError(40035, '缺少参数 agent_id', true);
-    if (agentId !== app.agentId) return oapiError(40056, '不合法的agentid', true);
+    if (b.agent_id !== app.agentId) return oapiError(40056, '不合法的agentid', true);
     const toAll = b.to_all_user === true || b.to_all_user === 'true';
-    const list = str(b, 'userid_list');
-    if (b.userid_list !== undefined && typeof b.userid_list !== 'string') {
-      // the platform takes a comma-separated string, not an array (§f)
-      return oapiError(40035, '缺少参数 userid_list（应为逗号分隔的字符串）', true);
-    }
-    if (!toAll && !list && b.dept_id_list === undefined)
-      return oapiError(40035, '缺少参数 userid_list', true);
+    if (!toAll && !b.userid_list && !b.dept_id_list) return oapiError(40035, '缺少参数 userid_list', true);
     const userIds = toAll
       ? p.registry
           .users()
@@ -34,9 +43,9 @@ export function addOapiRoutes(router: Router, p: Platform): void {
           .map((u) => u.userId)
       : [
           ...new Set(
-            (list ?? '')
+            (b.userid_list ?? '')
               .split(',')
-              .map((s) => s.trim())
+              .map((x) => x.trim())
               .filter(Boolean),
           ),
         ];
@@ -62,10 +71,9 @@ export function addOapiRoutes(router: Router, p: Platform): void {
   router.add('POST', '/topapi/message/corpconversation/getsendresult', (req) => {
     const app = oapiApp(p, req);
     if (isResponse(app)) return app;
-    const body = jsonOrFormBody(req);
-    const b = body.ok && isRecord(body.value) ? body.value : {};
-    if (strOrNum(b, 'agent_id') !== app.agentId) return oapiError(40056, '不合法的agentid', true);
-    if (strOrNum(b, 'task_id') === undefined) return oapiError(40035, '缺少参数 task_id', true);
+    const body = oapiBody(req, sendResultSchema);
+    if (!body.ok) return body.response;
+    if (body.value.agent_id !== app.agentId) return oapiError(40056, '不合法的agentid', true);
     return topapiOk({
       send_result: {
         invalid_user_id_list: [],
@@ -83,9 +91,8 @@ export function addOapiRoutes(router: Router, p: Platform): void {
   router.add('POST', '/topapi/v2/user/getuserinfo', (req) => {
     const app = oapiApp(p, req);
     if (isResponse(app)) return app;
-    const body = jsonOrFormBody(req);
-    const code = body.ok && isRecord(body.value) ? str(body.value, 'code') : undefined;
-    const userId = code === undefined ? undefined : p.authCodes.consume(code);
+    const body = oapiBody(req, codeSchema);
+    const userId = body.ok ? p.authCodes.consume(body.value.code) : undefined;
     const user = userId === undefined ? undefined : p.registry.user(userId);
     // a code from another organisation is as unknown as a made-up one
     if (!user || user.corpId !== app.corpId) return oapiError(40078, '不存在的临时授权码', true);
@@ -105,9 +112,9 @@ export function addOapiRoutes(router: Router, p: Platform): void {
   router.add('POST', '/topapi/v2/user/get', (req) => {
     const app = oapiApp(p, req);
     if (isResponse(app)) return app;
-    const body = jsonOrFormBody(req);
-    const userId = body.ok && isRecord(body.value) ? str(body.value, 'userid') : undefined;
-    const user = userId === undefined ? undefined : p.registry.user(userId);
+    const body = oapiBody(req, userGetSchema);
+    if (!body.ok) return body.response;
+    const user = p.registry.user(body.value.userid);
     if (!user || user.corpId !== app.corpId) return oapiError(60121, '找不到该用户', true);
     return topapiOk({
       result: {

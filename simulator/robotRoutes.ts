@@ -1,14 +1,7 @@
+import { z } from 'zod';
 import { isResponse, openApiApp } from './authRoutes.ts';
-import { isRecord, str } from './fieldAccess.ts';
-import {
-  jsonBody,
-  oapiError,
-  oapiOk,
-  openApiError,
-  openApiMissing,
-  openApiOk,
-  type Router,
-} from './httpKit.ts';
+import { openApiBody } from './bodyParsing.ts';
+import { jsonBody, oapiError, oapiOk, openApiError, openApiOk, type Router } from './httpKit.ts';
 import { newBase64Key, oneToOneConversationId } from './ids.ts';
 import type { Platform } from './platform.ts';
 import { parseMsgParam } from './robotMsgKey.ts';
@@ -17,6 +10,26 @@ import { parseWebhookMessage } from './webhookMessage.ts';
 /** Robot replies (§c1 sessionWebhook) and proactive sends (§c2), each recorded. */
 
 const maxOtoUsers = 20;
+const id = z.string().min(1).max(256);
+
+const otoSchema = z.looseObject({
+  robotCode: id,
+  userIds: z.array(z.string().max(256)).min(1),
+  msgKey: z.string().min(1).max(64),
+  msgParam: z.string().min(1),
+});
+
+const groupSchema = z.looseObject({
+  robotCode: id,
+  openConversationId: id,
+  msgKey: z.string().min(1).max(64),
+  msgParam: z.string().min(1),
+  coolAppCode: z.string().optional(),
+});
+
+const downloadSchema = z.looseObject({ downloadCode: z.string().min(1).max(1024), robotCode: id });
+
+const robotCodeAuth = () => openApiError(400, 'invalidParameter.robotCode.auth', 'robotCode 不属于当前应用');
 
 export function addRobotRoutes(router: Router, p: Platform): void {
   router.add('POST', '/robot/sendBySession', (req) => {
@@ -41,29 +54,17 @@ export function addRobotRoutes(router: Router, p: Platform): void {
   router.add('POST', '/v1.0/robot/oToMessages/batchSend', (req) => {
     const app = openApiApp(p, req);
     if (isResponse(app)) return app;
-    const body = jsonBody(req);
-    if (!body.ok || !isRecord(body.value))
-      return openApiError(400, 'Missingbody', 'body is mandatory for this action.');
+    const body = openApiBody(req, otoSchema);
+    if (!body.ok) return body.response;
     const b = body.value;
-    const robotCode = str(b, 'robotCode');
-    if (!robotCode) return openApiMissing('robotCode');
-    if (robotCode !== app.robotCode)
-      return openApiError(400, 'invalidParameter.robotCode.auth', 'robotCode 不属于当前应用');
-    if (!Array.isArray(b.userIds) || b.userIds.length === 0) return openApiMissing('userIds');
-    if (!b.userIds.every((u) => typeof u === 'string')) {
-      return openApiError(400, 'invalidParameter.userIds.invalid', 'userIds 必须是字符串数组');
-    }
+    if (b.robotCode !== app.robotCode) return robotCodeAuth();
     if (b.userIds.length > maxOtoUsers) {
       return openApiError(400, 'invalidParameter.userIds.overMax', `userIds 一次最多 ${maxOtoUsers} 个`);
     }
-    const msgKey = str(b, 'msgKey');
-    if (!msgKey) return openApiMissing('msgKey');
-    const msgParam = str(b, 'msgParam');
-    if (!msgParam) return openApiMissing('msgParam');
-    const parsed = parseMsgParam(msgKey, msgParam);
+    const parsed = parseMsgParam(b.msgKey, b.msgParam);
     if (!parsed.ok) return openApiError(400, parsed.code, parsed.message);
     const invalidStaffIdList: string[] = [];
-    for (const userId of new Set(b.userIds as string[])) {
+    for (const userId of new Set(b.userIds)) {
       const user = p.registry.user(userId);
       if (!user || user.external) {
         invalidStaffIdList.push(userId);
@@ -72,8 +73,8 @@ export function addRobotRoutes(router: Router, p: Platform): void {
       p.recorder.add({
         kind: 'otoSend',
         appClientId: app.clientId,
-        robotCode,
-        conversationId: oneToOneConversationId(robotCode, userId),
+        robotCode: b.robotCode,
+        conversationId: oneToOneConversationId(b.robotCode, userId),
         conversationType: '1',
         userId,
         content: parsed.content,
@@ -90,31 +91,21 @@ export function addRobotRoutes(router: Router, p: Platform): void {
   router.add('POST', '/v1.0/robot/groupMessages/send', (req) => {
     const app = openApiApp(p, req);
     if (isResponse(app)) return app;
-    const body = jsonBody(req);
-    if (!body.ok || !isRecord(body.value))
-      return openApiError(400, 'Missingbody', 'body is mandatory for this action.');
+    const body = openApiBody(req, groupSchema);
+    if (!body.ok) return body.response;
     const b = body.value;
-    const robotCode = str(b, 'robotCode');
-    if (!robotCode) return openApiMissing('robotCode');
-    if (robotCode !== app.robotCode)
-      return openApiError(400, 'invalidParameter.robotCode.auth', 'robotCode 不属于当前应用');
-    const openConversationId = str(b, 'openConversationId');
-    if (!openConversationId) return openApiMissing('openConversationId');
-    const group = p.registry.group(openConversationId);
-    if (!group?.robotCodes.includes(robotCode)) {
+    if (b.robotCode !== app.robotCode) return robotCodeAuth();
+    const group = p.registry.group(b.openConversationId);
+    if (!group?.robotCodes.includes(b.robotCode)) {
       return openApiError(400, 'invalid.openConversationId', 'openConversationId 不合法或机器人不在该群中');
     }
-    const msgKey = str(b, 'msgKey');
-    if (!msgKey) return openApiMissing('msgKey');
-    const msgParam = str(b, 'msgParam');
-    if (!msgParam) return openApiMissing('msgParam');
-    const parsed = parseMsgParam(msgKey, msgParam);
+    const parsed = parseMsgParam(b.msgKey, b.msgParam);
     if (!parsed.ok) return openApiError(400, parsed.code, parsed.message);
     p.recorder.add({
       kind: 'groupSend',
       appClientId: app.clientId,
-      robotCode,
-      conversationId: openConversationId,
+      robotCode: b.robotCode,
+      conversationId: b.openConversationId,
       conversationType: '2',
       content: parsed.content,
       raw: b,
@@ -126,15 +117,10 @@ export function addRobotRoutes(router: Router, p: Platform): void {
   router.add('POST', '/v1.0/robot/messageFiles/download', (req) => {
     const app = openApiApp(p, req);
     if (isResponse(app)) return app;
-    const body = jsonBody(req);
-    if (!body.ok || !isRecord(body.value))
-      return openApiError(400, 'Missingbody', 'body is mandatory for this action.');
-    const downloadCode = str(body.value, 'downloadCode');
-    if (!downloadCode) return openApiMissing('downloadCode');
-    const robotCode = str(body.value, 'robotCode');
-    if (!robotCode) return openApiMissing('robotCode');
-    if (robotCode !== app.robotCode)
-      return openApiError(400, 'invalidParameter.robotCode.auth', 'robotCode 不属于当前应用');
+    const body = openApiBody(req, downloadSchema);
+    if (!body.ok) return body.response;
+    const { downloadCode, robotCode } = body.value;
+    if (robotCode !== app.robotCode) return robotCodeAuth();
     const file = p.files.get(downloadCode);
     if (!file || file.robotCode !== robotCode)
       return openApiError(400, 'invalidParameter.downloadCode', 'downloadCode 不合法');

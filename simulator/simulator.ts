@@ -95,6 +95,8 @@ export interface Simulator {
   connectionInfo(): ConnectionInfo[];
   /** SYSTEM disconnect to every connection, then close each after disconnectDelayMs. */
   disconnectAll(reason?: string): void;
+  /** The same for one connection (ids from connectionInfo()); false if it is unknown or already closing. */
+  disconnect(connectionId: string, reason?: string): boolean;
   /** Expires every access token now. */
   expireTokens(): void;
   /** Issues a 免登 auth code for a user (what requestAuthCode returns in the client). */
@@ -168,6 +170,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     connections: (appClientId) => platform.gateway.connectionCount(appClientId),
     connectionInfo: () => platform.gateway.connectionInfo(),
     disconnectAll: (reason) => platform.gateway.disconnectAll(reason),
+    disconnect: (connectionId, reason) => platform.gateway.disconnect(connectionId, reason),
     expireTokens: () => platform.tokens.expireAll(),
     authCode: (userId) => platform.authCodes.issue(platform.user(userId).userId),
     close: async () => {

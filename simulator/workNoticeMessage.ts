@@ -1,126 +1,155 @@
-import { isRecord, str, strOrNum } from './fieldAccess.ts';
+import { z } from 'zod';
 import { parseJson } from './httpKit.ts';
-import type { SimButton, SimContent } from './recorder.ts';
+import type { SimContent } from './recorder.ts';
 
 /**
  * Work-notification `msg` (§f: snake_case, an object or, in form posts, a
- * JSON string) → normalised content, or an oapi error.
+ * JSON string) → normalised content, or an oapi error (40035 缺少参数 naming
+ * the field, 40008 for an unknown msgtype).
  */
 
 export type WorkNoticeParse =
   | { ok: true; content: SimContent }
   | { ok: false; errcode: number; errmsg: string };
 
-const missing = (field: string): WorkNoticeParse => ({
+const s = z.string().min(1);
+const num = z.union([z.string(), z.number()]).transform(String);
+
+const bodies = {
+  text: z.looseObject({ content: s }),
+  markdown: z.looseObject({ title: s, text: s }),
+  link: z.looseObject({ messageUrl: s, picUrl: s, title: s, text: s }),
+  action_card: z
+    .looseObject({
+      title: s,
+      markdown: s,
+      single_title: s.optional(),
+      single_url: s.optional(),
+      btn_orientation: num.optional(),
+      btn_json_list: z.array(z.looseObject({ title: s, action_url: s })).optional(),
+    })
+    .refine(
+      (a) =>
+        (a.single_title !== undefined && a.single_url !== undefined) || (a.btn_json_list?.length ?? 0) > 0,
+      {
+        path: ['btn_json_list'],
+        message: '缺失',
+      },
+    ),
+  oa: z.looseObject({
+    message_url: z.string().optional(),
+    pc_message_url: z.string().optional(),
+    head: z.looseObject({ text: z.string().optional() }).optional(),
+    body: z.looseObject({
+      title: z.string().optional(),
+      content: z.string().optional(),
+      form: z.array(z.looseObject({ key: z.string().optional(), value: z.string().optional() })).optional(),
+    }),
+  }),
+  image: z.looseObject({ media_id: s }),
+  file: z.looseObject({ media_id: s }),
+  voice: z.looseObject({ media_id: s, duration: num.optional() }),
+};
+
+type MsgType = keyof typeof bodies;
+const isMsgType = (t: string): t is MsgType => t in bodies;
+
+const envelope = z.looseObject({ msgtype: s });
+
+const missing = (path: readonly PropertyKey[]): WorkNoticeParse => ({
   ok: false,
   errcode: 40035,
-  errmsg: `缺少参数 ${field}`,
+  errmsg: `缺少参数 ${['msg', ...path.map(String)].join('.')}`,
 });
 
 export function parseWorkNoticeMessage(msg: unknown): WorkNoticeParse {
   let m = msg;
   if (typeof m === 'string') {
     const parsed = parseJson(m);
-    if (!parsed.ok) return missing('msg');
+    if (!parsed.ok) return missing([]);
     m = parsed.value;
   }
-  if (!isRecord(m)) return missing('msg');
-  const msgtype = str(m, 'msgtype');
-  if (!msgtype) return missing('msg.msgtype');
-  const body = m[msgtype];
-  if (!isRecord(body)) return missing(`msg.${msgtype}`);
-  const need = (k: string): string | undefined => str(body, k);
+  const env = envelope.safeParse(m);
+  if (!env.success) return missing(env.error.issues[0]?.path ?? []);
+  const { msgtype } = env.data;
+  if (!isMsgType(msgtype)) return { ok: false, errcode: 40008, errmsg: '不合法的消息类型' };
+  const raw = (env.data as Record<string, unknown>)[msgtype];
+  const content = toContent(msgtype, raw);
+  return content.ok ? content : missing([msgtype, ...content.path]);
+}
+
+function toContent(
+  msgtype: MsgType,
+  raw: unknown,
+): { ok: true; content: SimContent } | { ok: false; path: PropertyKey[] } {
+  const fail = (e: z.ZodError) => ({ ok: false as const, path: [...(e.issues[0]?.path ?? [])] });
+  const ok = (content: SimContent) => ({ ok: true as const, content });
   switch (msgtype) {
     case 'text': {
-      const text = need('content');
-      return text === undefined ? missing('msg.text.content') : ok({ type: 'text', text });
+      const r = bodies.text.safeParse(raw);
+      return r.success ? ok({ type: 'text', text: r.data.content }) : fail(r.error);
     }
     case 'markdown': {
-      const title = need('title');
-      const text = need('text');
-      if (title === undefined) return missing('msg.markdown.title');
-      if (text === undefined) return missing('msg.markdown.text');
-      return ok({ type: 'markdown', title, text });
+      const r = bodies.markdown.safeParse(raw);
+      return r.success ? ok({ type: 'markdown', title: r.data.title, text: r.data.text }) : fail(r.error);
     }
     case 'link': {
-      const title = need('title');
-      const text = need('text');
-      const messageUrl = need('messageUrl');
-      const picUrl = need('picUrl');
-      if (title === undefined) return missing('msg.link.title');
-      if (text === undefined) return missing('msg.link.text');
-      if (messageUrl === undefined) return missing('msg.link.messageUrl');
-      if (picUrl === undefined) return missing('msg.link.picUrl');
+      const r = bodies.link.safeParse(raw);
+      if (!r.success) return fail(r.error);
+      const { title, text, messageUrl, picUrl } = r.data;
       return ok({ type: 'link', title, text, messageUrl, picUrl });
     }
     case 'action_card': {
-      const title = need('title');
-      const text = need('markdown');
-      if (title === undefined) return missing('msg.action_card.title');
-      if (text === undefined) return missing('msg.action_card.markdown');
-      const singleTitle = need('single_title');
-      const singleUrl = need('single_url');
-      let buttons: SimButton[];
-      if (singleTitle !== undefined && singleUrl !== undefined) {
-        buttons = [{ title: singleTitle, url: singleUrl }];
-      } else {
-        const list = body.btn_json_list;
-        if (!Array.isArray(list) || list.length === 0) return missing('msg.action_card.btn_json_list');
-        buttons = [];
-        for (const b of list) {
-          const t = isRecord(b) ? str(b, 'title') : undefined;
-          const u = isRecord(b) ? str(b, 'action_url') : undefined;
-          if (t === undefined || u === undefined) return missing('msg.action_card.btn_json_list');
-          buttons.push({ title: t, url: u });
-        }
-      }
-      const orientation = strOrNum(body, 'btn_orientation') === '1' ? '1' : '0';
-      return ok({ type: 'actionCard', title, text, btnOrientation: orientation, buttons });
+      const r = bodies.action_card.safeParse(raw);
+      if (!r.success) return fail(r.error);
+      const a = r.data;
+      const buttons =
+        a.single_title !== undefined && a.single_url !== undefined
+          ? [{ title: a.single_title, url: a.single_url }]
+          : (a.btn_json_list ?? []).map((b) => ({ title: b.title, url: b.action_url }));
+      return ok({
+        type: 'actionCard',
+        title: a.title,
+        text: a.markdown,
+        btnOrientation: a.btn_orientation === '1' ? '1' : '0',
+        buttons,
+      });
     }
     case 'oa': {
-      const head = isRecord(body.head) ? body.head : {};
-      const b = isRecord(body.body) ? body.body : undefined;
-      if (!b) return missing('msg.oa.body');
-      const lines: string[] = [];
-      const content = str(b, 'content');
-      if (content) lines.push(content);
-      if (Array.isArray(b.form)) {
-        for (const f of b.form) {
-          if (isRecord(f)) lines.push(`- ${str(f, 'key') ?? ''}${str(f, 'value') ?? ''}`);
-        }
-      }
-      const messageUrl = str(body, 'message_url') ?? str(body, 'pc_message_url');
+      const r = bodies.oa.safeParse(raw);
+      if (!r.success) return fail(r.error);
+      const { body, head } = r.data;
+      const lines = [
+        ...(body.content ? [body.content] : []),
+        ...(body.form ?? []).map((f) => `- ${f.key ?? ''}${f.value ?? ''}`),
+      ];
+      const messageUrl = r.data.message_url || r.data.pc_message_url;
       return ok({
         type: 'oa',
-        title: str(b, 'title') ?? str(head, 'text') ?? '',
+        title: body.title || head?.text || '',
         text: lines.join('\n'),
         ...(messageUrl ? { messageUrl } : {}),
       });
     }
     case 'image': {
-      const mediaId = need('media_id');
-      return mediaId === undefined ? missing('msg.image.media_id') : ok({ type: 'image', url: mediaId });
+      const r = bodies.image.safeParse(raw);
+      return r.success ? ok({ type: 'image', url: r.data.media_id }) : fail(r.error);
     }
     case 'file': {
-      const mediaId = need('media_id');
-      return mediaId === undefined
-        ? missing('msg.file.media_id')
-        : ok({ type: 'file', fileName: mediaId, mediaId });
+      const r = bodies.file.safeParse(raw);
+      return r.success
+        ? ok({ type: 'file', fileName: r.data.media_id, mediaId: r.data.media_id })
+        : fail(r.error);
     }
     case 'voice': {
-      const mediaId = need('media_id');
-      if (mediaId === undefined) return missing('msg.voice.media_id');
-      return ok({
-        type: 'media',
-        msgtype: 'voice',
-        fields: { mediaId, duration: strOrNum(body, 'duration') ?? '' },
-      });
+      const r = bodies.voice.safeParse(raw);
+      return r.success
+        ? ok({
+            type: 'media',
+            msgtype: 'voice',
+            fields: { mediaId: r.data.media_id, duration: r.data.duration ?? '' },
+          })
+        : fail(r.error);
     }
-    default:
-      return { ok: false, errcode: 40008, errmsg: '不合法的消息类型' };
   }
-}
-
-function ok(content: SimContent): WorkNoticeParse {
-  return { ok: true, content };
 }

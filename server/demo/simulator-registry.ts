@@ -1,8 +1,8 @@
+import type { SimApp, Simulator } from '../../simulator/simulator.ts';
+import type { Db } from '../db/mongo.ts';
 import { contactModel } from '../directory/contact-model.ts';
 import { staffModel } from '../directory/staff-model.ts';
 import { teamModel } from '../directory/team-model.ts';
-import type { Db } from '../db/mongo.ts';
-import type { SimApp, Simulator } from '../../simulator/simulator.ts';
 
 /** The app the product registers on its own local simulator (no real credentials involved). */
 export const simulatorApp: SimApp & { robotCode: string; agentId: string } = {
@@ -31,7 +31,13 @@ export async function registerDirectoryOnSimulator(db: Db, sim: Simulator): Prom
     teamModel(db).find().lean(),
   ]);
   for (const c of contacts) {
-    sim.registerUser({ userId: c._id, name: c.name, corpId, ...(c.phone ? { mobile: c.phone } : {}), ...(c.email ? { email: c.email } : {}) });
+    sim.registerUser({
+      userId: c._id,
+      name: c.name,
+      corpId,
+      ...(c.phone ? { mobile: c.phone } : {}),
+      ...(c.email ? { email: c.email } : {}),
+    });
   }
   for (const s of staff) {
     sim.registerUser({
