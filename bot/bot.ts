@@ -27,7 +27,7 @@ export class Bot {
   readonly inbox: Inbox;
   private readonly client: BaseAwareClient;
 
-  constructor(private readonly opts: BotOptions) {
+  constructor(opts: BotOptions) {
     const now = opts.now ?? (() => new Date());
     const log = opts.logger.child({ role: 'bot' });
     this.inbox = new Inbox(

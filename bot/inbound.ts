@@ -11,7 +11,9 @@ const numberish = z.union([z.number(), z.string().regex(/^\d+$/).transform(Numbe
 const robotMessageSchema = z.object({
   msgId: z.string().min(1).max(200),
   conversationId: z.string().min(1).max(300),
-  conversationType: z.union([z.literal('1'), z.literal('2'), z.literal(1), z.literal(2)]).transform((v) => String(v) as '1' | '2'),
+  conversationType: z
+    .union([z.literal('1'), z.literal('2'), z.literal(1), z.literal(2)])
+    .transform((v) => String(v) as '1' | '2'),
   conversationTitle: z.string().max(500).optional(),
   senderStaffId: z.string().max(200).optional().default(''),
   senderNick: z.string().max(200).optional().default(''),
@@ -22,7 +24,10 @@ const robotMessageSchema = z.object({
   sessionWebhookExpiredTime: numberish.optional(),
   createAt: numberish.optional(),
   isInAtList: z.boolean().optional(),
-  atUsers: z.array(z.object({ dingtalkId: z.string().optional(), staffId: z.string().optional() })).max(200).optional(),
+  atUsers: z
+    .array(z.object({ dingtalkId: z.string().optional(), staffId: z.string().optional() }))
+    .max(200)
+    .optional(),
   msgtype: z.string().max(50).optional().default('text'),
   text: z.object({ content: z.string().max(20_000) }).optional(),
   content: z.unknown().optional(),
@@ -83,7 +88,8 @@ export function parseRobotMessage(data: string, receivedAt: number): ParseResult
 
 function textOf(msgtype: string, text: string | undefined, content: unknown): string {
   if (text !== undefined) return text.trim();
-  if (msgtype === 'audio' && isRecord(content) && typeof content.recognition === 'string') return content.recognition.trim();
+  if (msgtype === 'audio' && isRecord(content) && typeof content.recognition === 'string')
+    return content.recognition.trim();
   if (msgtype === 'richText' && isRecord(content) && Array.isArray(content.richText)) {
     return content.richText
       .map((p: unknown) => (isRecord(p) && typeof p.text === 'string' ? p.text : ''))

@@ -108,15 +108,27 @@ export class Inbox {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.work(message);
-        await Inbox.updateOne({ _id: message.msgId }, { $set: { status: 'done', doneAt: this.now() }, $inc: { attempts: 1 } });
+        await Inbox.updateOne(
+          { _id: message.msgId },
+          { $set: { status: 'done', doneAt: this.now() }, $inc: { attempts: 1 } },
+        );
         return;
       } catch (err) {
         const failed = attempt >= maxAttempts;
-        this.logger.error({ err, msgId: message.msgId, attempt }, failed ? 'inbox item failed for good' : 'inbox item failed; retrying');
+        this.logger.error(
+          { err, msgId: message.msgId, attempt },
+          failed ? 'inbox item failed for good' : 'inbox item failed; retrying',
+        );
         try {
           await Inbox.updateOne(
             { _id: message.msgId },
-            { $set: { lastError: String((err as Error).message ?? err).slice(0, 500), ...(failed ? { status: 'failed' } : {}) }, $inc: { attempts: 1 } },
+            {
+              $set: {
+                lastError: String((err as Error).message ?? err).slice(0, 500),
+                ...(failed ? { status: 'failed' } : {}),
+              },
+              $inc: { attempts: 1 },
+            },
           );
         } catch {
           // The database itself is failing; the item stays pending for the next start.

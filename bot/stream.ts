@@ -24,7 +24,9 @@ export class BaseAwareClient extends DWClient {
     private readonly logger: Logger,
   ) {
     // Own subscriptions array: 2.1.5 shares the default one between instances.
-    super({ ...opts, keepAlive: true, debug: false, subscriptions: [] } as ConstructorParameters<typeof DWClient>[0]);
+    super({ ...opts, keepAlive: true, debug: false, subscriptions: [] } as ConstructorParameters<
+      typeof DWClient
+    >[0]);
   }
 
   override async getEndpoint(): Promise<this> {
@@ -39,11 +41,17 @@ export class BaseAwareClient extends DWClient {
       }),
       signal: AbortSignal.timeout(10_000),
     });
-    const body = (await res.json().catch(() => ({}))) as { endpoint?: string; ticket?: string; code?: string; message?: string };
+    const body = (await res.json().catch(() => ({}))) as {
+      endpoint?: string;
+      ticket?: string;
+      code?: string;
+      message?: string;
+    };
     if (!res.ok || !body.endpoint || !body.ticket) {
       throw new Error(`connections/open ${res.status} ${body.code ?? ''} ${body.message ?? ''}`.trim());
     }
-    (this as unknown as { dw_url: string }).dw_url = `${body.endpoint}?ticket=${encodeURIComponent(body.ticket)}`;
+    (this as unknown as { dw_url: string }).dw_url =
+      `${body.endpoint}?ticket=${encodeURIComponent(body.ticket)}`;
     return this;
   }
 
@@ -64,7 +72,10 @@ export class BaseAwareClient extends DWClient {
     } catch (err) {
       this.failures++;
       const delay = Math.min(1000 * 2 ** Math.min(this.failures - 1, 6) + Math.random() * 1000, 60_000);
-      this.logger.warn({ err: (err as Error).message, retryInMs: Math.round(delay) }, 'stream connect failed');
+      this.logger.warn(
+        { err: (err as Error).message, retryInMs: Math.round(delay) },
+        'stream connect failed',
+      );
       if (!this.stopped) {
         this.retryTimer = setTimeout(() => {
           this.retryTimer = undefined;
@@ -77,13 +88,20 @@ export class BaseAwareClient extends DWClient {
   override onDownStream(data: string): void {
     try {
       const frame = JSON.parse(String(data)) as unknown;
-      if (typeof frame !== 'object' || frame === null || typeof (frame as { headers?: unknown }).headers !== 'object') {
+      if (
+        typeof frame !== 'object' ||
+        frame === null ||
+        typeof (frame as { headers?: unknown }).headers !== 'object'
+      ) {
         this.logger.warn({ frame: String(data).slice(0, 200) }, 'dropped a frame without headers');
         return;
       }
       super.onDownStream(data);
     } catch (err) {
-      this.logger.warn({ err: (err as Error).message, frame: String(data).slice(0, 200) }, 'dropped a malformed frame');
+      this.logger.warn(
+        { err: (err as Error).message, frame: String(data).slice(0, 200) },
+        'dropped a malformed frame',
+      );
     }
   }
 
@@ -107,14 +125,21 @@ export function createStreamClient(
   handlers: StreamHandlers,
   logger: Logger,
 ): BaseAwareClient {
-  const client = new BaseAwareClient({ clientId: opts.clientId, clientSecret: opts.clientSecret }, opts.apiBase, logger);
+  const client = new BaseAwareClient(
+    { clientId: opts.clientId, clientSecret: opts.clientSecret },
+    opts.apiBase,
+    logger,
+  );
   client.registerCallbackListener(TOPIC_ROBOT, (frame) => {
     void handlers
       .onRobotMessage(frame.data, frame)
       .then(() => client.socketCallBackResponse(frame.headers.messageId, {}))
       .catch((err: unknown) => {
         // Not acked: DingTalk redelivers, and the inbox dedupes.
-        logger.error({ err, messageId: frame.headers?.messageId }, 'robot message not stored; left for redelivery');
+        logger.error(
+          { err, messageId: frame.headers?.messageId },
+          'robot message not stored; left for redelivery',
+        );
       });
   });
   client.registerCallbackListener(TOPIC_CARD_CALLBACK, (frame) => {
@@ -122,7 +147,10 @@ export function createStreamClient(
       .onCardCallback(frame.data, frame)
       .then((response) => client.socketCallBackResponse(frame.headers.messageId, response ?? {}))
       .catch((err: unknown) => {
-        logger.error({ err, messageId: frame.headers?.messageId }, 'card callback failed; left for redelivery');
+        logger.error(
+          { err, messageId: frame.headers?.messageId },
+          'card callback failed; left for redelivery',
+        );
       });
   });
   return client;

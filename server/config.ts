@@ -26,13 +26,29 @@ export const configSchema = z
     ROLES: z
       .string()
       .default(roles.join(','))
-      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.enum(roles)).min(1)),
-    MONGODB_URI: optionalString.pipe(z.string().regex(/^mongodb(\+srv)?:\/\//, '必须以 mongodb:// 或 mongodb+srv:// 开头').optional()),
-    MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]+$/).default('servicedesk'),
+    MONGODB_URI: optionalString.pipe(
+      z
+        .string()
+        .regex(/^mongodb(\+srv)?:\/\//, '必须以 mongodb:// 或 mongodb+srv:// 开头')
+        .optional(),
+    ),
+    MONGODB_DB: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .default('servicedesk'),
     DATA_DIR: z.string().default('./data'),
     DEMO_DATA: bool.default(true),
-    TICKET_PREFIX: z.string().regex(/^[A-Z]{1,6}$/, '1–6 个大写字母').default('SD'),
+    TICKET_PREFIX: z
+      .string()
+      .regex(/^[A-Z]{1,6}$/, '1–6 个大写字母')
+      .default('SD'),
     DINGTALK_CLIENT_ID: optionalString,
     DINGTALK_CLIENT_SECRET: optionalString,
     DINGTALK_ROBOT_CODE: optionalString,
@@ -55,7 +71,11 @@ export const configSchema = z
       });
     }
     if (c.DINGTALK_CLIENT_ID && !c.DINGTALK_CORP_ID) {
-      ctx.addIssue({ code: 'custom', path: ['DINGTALK_CORP_ID'], message: '连接真实钉钉时必须设置企业 CorpId' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DINGTALK_CORP_ID'],
+        message: '连接真实钉钉时必须设置企业 CorpId',
+      });
     }
   });
 

@@ -6,13 +6,13 @@ import { Bot } from '../bot/bot.ts';
 import { defaultProductLines } from '../shared/catalog.ts';
 import { type Simulator, startSimulator } from '../simulator/simulator.ts';
 import { type Config, usesSimulator } from './config.ts';
+import { type EmbeddedDb, startEmbeddedDb } from './db/embedded.ts';
+import { connectDb, type Db } from './db/mongo.ts';
 import { registerDirectoryOnSimulator, simulatorApp } from './demo/simulator-registry.ts';
+import { DingTalkClient } from './dingtalk/dingtalk-client.ts';
 import { importDirectory } from './directory/import-directory.ts';
 import { organisationModel } from './directory/organisation-model.ts';
 import { staffModel } from './directory/staff-model.ts';
-import { type EmbeddedDb, startEmbeddedDb } from './db/embedded.ts';
-import { connectDb, type Db } from './db/mongo.ts';
-import { DingTalkClient } from './dingtalk/dingtalk-client.ts';
 import { createHttpApp, listen } from './http/app.ts';
 import type { Logger } from './log.ts';
 import { OutboxWorker } from './notifications/outbox-worker.ts';
@@ -44,7 +44,11 @@ export interface Desk {
   stop(): Promise<void>;
 }
 
-const demoDirectoryFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'demo', 'demo-directory.json');
+const demoDirectoryFile = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'demo',
+  'demo-directory.json',
+);
 
 export async function startDesk(opts: DeskOptions): Promise<Desk> {
   const { config, logger } = opts;
@@ -69,13 +73,22 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
 
     const productLines = [...defaultProductLines];
     if (config.DEMO_DATA && (await isDirectoryEmpty(db))) {
-      const result = await importDirectory(db, JSON.parse(readFileSync(demoDirectoryFile, 'utf8')), { productLines });
+      const result = await importDirectory(db, JSON.parse(readFileSync(demoDirectoryFile, 'utf8')), {
+        productLines,
+      });
       if (!result.ok) throw new Error(`demo directory is invalid: ${JSON.stringify(result.issues)}`);
       announce('已载入演示数据（客户单位、联系人、团队与工程师）。');
     }
 
     let simulator = opts.simulator;
-    let dingtalkCreds: { clientId: string; clientSecret: string; robotCode: string; agentId?: string; apiBase: string; oapiBase: string };
+    let dingtalkCreds: {
+      clientId: string;
+      clientSecret: string;
+      robotCode: string;
+      agentId?: string;
+      apiBase: string;
+      oapiBase: string;
+    };
     if (usesSimulator(config)) {
       if (!simulator) {
         simulator = await startSimulator({
@@ -117,7 +130,11 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
       bot = new Bot({
         db,
         dingtalk,
-        stream: { clientId: dingtalkCreds.clientId, clientSecret: dingtalkCreds.clientSecret, apiBase: dingtalkCreds.apiBase },
+        stream: {
+          clientId: dingtalkCreds.clientId,
+          clientSecret: dingtalkCreds.clientSecret,
+          apiBase: dingtalkCreds.apiBase,
+        },
         settings: {
           ticketPrefix: config.TICKET_PREFIX,
           productLines,
@@ -141,7 +158,15 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
       httpUrl = url;
     }
 
-    return { db, config, ...(bot ? { bot } : {}), outbox, ...(simulator ? { simulator } : {}), ...(httpUrl ? { httpUrl } : {}), stop };
+    return {
+      db,
+      config,
+      ...(bot ? { bot } : {}),
+      outbox,
+      ...(simulator ? { simulator } : {}),
+      ...(httpUrl ? { httpUrl } : {}),
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
@@ -149,7 +174,10 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
 }
 
 async function isDirectoryEmpty(db: Db): Promise<boolean> {
-  const [org, staff] = await Promise.all([organisationModel(db).findOne().lean(), staffModel(db).findOne().lean()]);
+  const [org, staff] = await Promise.all([
+    organisationModel(db).findOne().lean(),
+    staffModel(db).findOne().lean(),
+  ]);
   return !org && !staff;
 }
 

@@ -29,7 +29,11 @@ export class DomainError extends Error {
   readonly details: Record<string, unknown> | undefined;
   readonly issues: ErrorIssue[] | undefined;
 
-  constructor(code: ErrorCode, message: string, opts: { details?: Record<string, unknown>; issues?: ErrorIssue[] } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    opts: { details?: Record<string, unknown>; issues?: ErrorIssue[] } = {},
+  ) {
     super(message);
     this.name = 'DomainError';
     this.code = code;
@@ -43,7 +47,9 @@ export function isDomainError(err: unknown): err is DomainError {
 }
 
 /** zod issues → our flat issue list ("orgs[2].contacts[0].userId: 必填"). */
-export function issuesFromZod(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): ErrorIssue[] {
+export function issuesFromZod(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+): ErrorIssue[] {
   return issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
 }
 

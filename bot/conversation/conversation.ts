@@ -1,5 +1,3 @@
-import { checkEntitlement, shanghaiDate } from '../../shared/schemas/entitlement.ts';
-import { isDomainError } from '../../shared/errors.ts';
 import type { Db } from '../../server/db/mongo.ts';
 import type { OutMessage } from '../../server/dingtalk/message.ts';
 import { listTeams, type WhoIs, whoIs } from '../../server/directory/directory-service.ts';
@@ -7,7 +5,14 @@ import type { Organisation } from '../../server/directory/organisation-model.ts'
 import type { Logger } from '../../server/log.ts';
 import type { Notice } from '../../server/notifications/outbox.ts';
 import type { Ticket } from '../../server/tickets/ticket-model.ts';
-import { fileTicket, getTicketFor, listOpenTickets, type Viewer } from '../../server/tickets/ticket-service.ts';
+import {
+  fileTicket,
+  getTicketFor,
+  listOpenTickets,
+  type Viewer,
+} from '../../server/tickets/ticket-service.ts';
+import { isDomainError } from '../../shared/errors.ts';
+import { checkEntitlement, shanghaiDate } from '../../shared/schemas/entitlement.ts';
 import type { InboundMessage } from '../inbound.ts';
 import * as replies from '../replies/ticket-replies.ts';
 import { type DialogueState, dialogueKey, dialogueModel } from './dialogue-model.ts';
@@ -57,7 +62,11 @@ async function staffTurn(deps: ConversationDeps, msg: InboundMessage): Promise<O
 
 type Contact = Extract<WhoIs, { kind: 'contact' }>;
 
-async function customerTurn(deps: ConversationDeps, msg: InboundMessage, who: Contact): Promise<OutMessage[]> {
+async function customerTurn(
+  deps: ConversationDeps,
+  msg: InboundMessage,
+  who: Contact,
+): Promise<OutMessage[]> {
   const Dialogues = dialogueModel(deps.db);
   const key = dialogueKey(msg.conversationId, msg.senderUserId);
   const saved = await Dialogues.findById(key).lean();
@@ -65,7 +74,10 @@ async function customerTurn(deps: ConversationDeps, msg: InboundMessage, who: Co
 
   const now = deps.now();
   let state: DialogueState = saved?.state ?? { kind: 'idle' };
-  if (state.kind === 'filing' && now.getTime() - new Date(state.startedAt).getTime() > deps.settings.dialogueTimeoutMs) {
+  if (
+    state.kind === 'filing' &&
+    now.getTime() - new Date(state.startedAt).getTime() > deps.settings.dialogueTimeoutMs
+  ) {
     state = { kind: 'idle' };
   }
   const before = state;
@@ -117,7 +129,8 @@ async function customerStep(
         return advance(deps, msg, who, draftFromSentence(intent.text, deps.settings.productLines), now);
       default: {
         const result = answer(state.draft, state.step, msg.text, deps.settings.productLines);
-        if (!result.ok) return { state, replies: [replies.invalidAnswer(result.problem, deps.settings.productLines)] };
+        if (!result.ok)
+          return { state, replies: [replies.invalidAnswer(result.problem, deps.settings.productLines)] };
         return advance(deps, msg, who, result.draft, now, state.startedAt);
       }
     }
@@ -133,7 +146,13 @@ async function customerStep(
     case 'query':
       return { state, replies: await query(deps, intent.ticketNo, viewer) };
     case 'fileTicket':
-      return advance(deps, msg, who, withDefaults(draftFromSentence(intent.text, deps.settings.productLines), who.organisation), now);
+      return advance(
+        deps,
+        msg,
+        who,
+        withDefaults(draftFromSentence(intent.text, deps.settings.productLines), who.organisation),
+        now,
+      );
     case 'describeProblem':
       return advance(deps, msg, who, withDefaults({ description: intent.text }, who.organisation), now);
     case 'unknown':
@@ -165,7 +184,11 @@ async function advance(
     };
   }
   const ticket = await file(deps, msg, who, draft as Required<FilingDraft>, now);
-  return { state: { kind: 'idle' }, replies: [replies.ticketFiled(ticket, replies.responsePromise(ticket.level))], filed: ticket };
+  return {
+    state: { kind: 'idle' },
+    replies: [replies.ticketFiled(ticket, replies.responsePromise(ticket.level))],
+    filed: ticket,
+  };
 }
 
 async function file(
@@ -223,7 +246,11 @@ async function myTickets(deps: ConversationDeps, who: Contact): Promise<OutMessa
   return [replies.ticketList(await listOpenTickets(deps.db, who.organisation.id))];
 }
 
-async function query(deps: ConversationDeps, ticketNo: string | undefined, viewer: Viewer): Promise<OutMessage[]> {
+async function query(
+  deps: ConversationDeps,
+  ticketNo: string | undefined,
+  viewer: Viewer,
+): Promise<OutMessage[]> {
   if (!ticketNo) return [replies.queryNeedsNumber()];
   try {
     return [replies.ticketDetail(await getTicketFor(deps.db, ticketNo, viewer))];

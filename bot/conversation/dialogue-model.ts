@@ -9,7 +9,9 @@ import type { FilingDraft, FilingStep } from './filing.ts';
  * idempotent: a message seen again (redelivery, resumed inbox item) gets the
  * same replies and changes nothing.
  */
-export type DialogueState = { kind: 'idle' } | { kind: 'filing'; step: FilingStep; draft: FilingDraft; startedAt: Date };
+export type DialogueState =
+  | { kind: 'idle' }
+  | { kind: 'filing'; step: FilingStep; draft: FilingDraft; startedAt: Date };
 
 export interface Dialogue {
   _id: string;

@@ -23,14 +23,23 @@ export function nextStep(draft: FilingDraft): FilingStep | 'complete' {
   return 'complete';
 }
 
-export type AnswerResult = { ok: true; draft: FilingDraft } | { ok: false; problem: 'productLine' | 'level' | 'descriptionShort' | 'descriptionLong' };
+export type AnswerResult =
+  | { ok: true; draft: FilingDraft }
+  | { ok: false; problem: 'productLine' | 'level' | 'descriptionShort' | 'descriptionLong' };
 
 /** Applies the customer's answer to the current question. */
-export function answer(draft: FilingDraft, step: FilingStep, text: string, productLines: readonly string[]): AnswerResult {
+export function answer(
+  draft: FilingDraft,
+  step: FilingStep,
+  text: string,
+  productLines: readonly string[],
+): AnswerResult {
   switch (step) {
     case 'productLine': {
       const productLine = parseProductLine(text, productLines);
-      return productLine ? { ok: true, draft: { ...draft, productLine } } : { ok: false, problem: 'productLine' };
+      return productLine
+        ? { ok: true, draft: { ...draft, productLine } }
+        : { ok: false, problem: 'productLine' };
     }
     case 'level': {
       const level = parseLevel(text);
@@ -59,7 +68,9 @@ const chineseDigits: Record<string, ResponseLevel> = { 一: 1, 二: 2, 三: 3, �
 export function parseLevel(text: string): ResponseLevel | undefined {
   const t = text.trim();
   const m =
-    /^(?:L|level\s*|级别\s*)?([1-5])\s*(?:级)?$/i.exec(t) ?? /^([一二三四五])\s*级$/.exec(t) ?? /^级别\s*([一二三四五])$/.exec(t);
+    /^(?:L|level\s*|级别\s*)?([1-5])\s*(?:级)?$/i.exec(t) ??
+    /^([一二三四五])\s*级$/.exec(t) ??
+    /^级别\s*([一二三四五])$/.exec(t);
   if (!m?.[1]) return undefined;
   const v = chineseDigits[m[1]] ?? Number(m[1]);
   return isResponseLevel(v) ? v : undefined;
@@ -70,7 +81,10 @@ export function parseLevel(text: string): ResponseLevel | undefined {
  * whatever is missing is asked for.
  */
 export function draftFromSentence(text: string, productLines: readonly string[]): FilingDraft {
-  let rest = text.replace(/^(报障|报修|报故障|提交工单|新建工单|提问题|我要报障|new ticket|report)\s*[:：]?/i, ' ');
+  let rest = text.replace(
+    /^(报障|报修|报故障|提交工单|新建工单|提问题|我要报障|new ticket|report)\s*[:：]?/i,
+    ' ',
+  );
   const draft: FilingDraft = {};
   for (const p of productLines) {
     const re = new RegExp(`(^|[^A-Za-z])${escapeRegExp(p)}(?![A-Za-z])`, 'i');
@@ -89,7 +103,8 @@ export function draftFromSentence(text: string, productLines: readonly string[])
     }
   }
   const description = rest.replace(/\s+/g, ' ').replace(/^[\s,，。:：]+|[\s,，]+$/g, '');
-  if (description.length >= minDescriptionLength) draft.description = description.slice(0, maxDescriptionLength);
+  if (description.length >= minDescriptionLength)
+    draft.description = description.slice(0, maxDescriptionLength);
   return draft;
 }
 

@@ -8,7 +8,12 @@ import type { InboundMessage } from '../inbound.ts';
  * (expired, or DingTalk answers 300001) through the proactive robot API —
  * one-to-one by userid, or to the group by its conversation id.
  */
-export async function sendReplies(dingtalk: DingTalkPort, msg: InboundMessage, replies: OutMessage[], now: number): Promise<void> {
+export async function sendReplies(
+  dingtalk: DingTalkPort,
+  msg: InboundMessage,
+  replies: OutMessage[],
+  now: number,
+): Promise<void> {
   for (const reply of replies) {
     if (msg.sessionWebhook && (msg.sessionWebhookExpiresAt ?? Number.POSITIVE_INFINITY) > now + 5_000) {
       try {

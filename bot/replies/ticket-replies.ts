@@ -1,7 +1,7 @@
-import { defaultHotline, levelCatalog, type ResponseLevel, responseLevels } from '../../shared/catalog.ts';
-import { statusNames } from '../../shared/ticket/status.ts';
 import { type OutMessage, quickReply } from '../../server/dingtalk/message.ts';
 import type { Ticket } from '../../server/tickets/ticket-model.ts';
+import { defaultHotline, levelCatalog, type ResponseLevel, responseLevels } from '../../shared/catalog.ts';
+import { statusNames } from '../../shared/ticket/status.ts';
 import type { FilingStep } from '../conversation/filing.ts';
 
 /** Chat replies in zh-CN. Functions of their inputs only; no I/O. */
@@ -43,7 +43,11 @@ export function staffHelp(): OutMessage {
   return {
     type: 'markdown',
     title: '工程师指令',
-    text: ['### 工程师指令', '- **查询 SD-2026-000123**：查看工单状态与处理记录', '- **帮助**：显示本说明'].join('\n'),
+    text: [
+      '### 工程师指令',
+      '- **查询 SD-2026-000123**：查看工单状态与处理记录',
+      '- **帮助**：显示本说明',
+    ].join('\n'),
   };
 }
 
@@ -55,7 +59,9 @@ export function unregistered(): OutMessage {
 }
 
 export function askProductLine(productLines: readonly string[], licensed: readonly string[]): OutMessage {
-  const lines = productLines.map((p, i) => `${i + 1}. **${p}**${licensed.includes(p) ? '' : '（贵单位暂无该产品许可）'}`);
+  const lines = productLines.map(
+    (p, i) => `${i + 1}. **${p}**${licensed.includes(p) ? '' : '（贵单位暂无该产品许可）'}`,
+  );
   return {
     type: 'actionCard',
     title: '请选择产品线',
@@ -73,7 +79,12 @@ export function askLevel(): OutMessage {
   return {
     type: 'actionCard',
     title: '请选择响应级别',
-    text: ['### 报障 2/3：请选择响应级别', ...lines.map((l) => `- ${l}`), '', '回复 1–5；发送“取消”退出。'].join('\n'),
+    text: [
+      '### 报障 2/3：请选择响应级别',
+      ...lines.map((l) => `- ${l}`),
+      '',
+      '回复 1–5；发送“取消”退出。',
+    ].join('\n'),
     buttons: responseLevels.map((l) => quickReply(`${l}. ${levelCatalog[l].nameZh}`, String(l))),
   };
 }
@@ -85,7 +96,11 @@ export function askDescription(): OutMessage {
   };
 }
 
-export function question(step: FilingStep, productLines: readonly string[], licensed: readonly string[]): OutMessage {
+export function question(
+  step: FilingStep,
+  productLines: readonly string[],
+  licensed: readonly string[],
+): OutMessage {
   switch (step) {
     case 'productLine':
       return askProductLine(productLines, licensed);
@@ -96,7 +111,10 @@ export function question(step: FilingStep, productLines: readonly string[], lice
   }
 }
 
-export function invalidAnswer(problem: 'productLine' | 'level' | 'descriptionShort' | 'descriptionLong', productLines: readonly string[]): OutMessage {
+export function invalidAnswer(
+  problem: 'productLine' | 'level' | 'descriptionShort' | 'descriptionLong',
+  productLines: readonly string[],
+): OutMessage {
   const content = {
     productLine: `没有识别出产品线，请回复 ${productLines.join(' / ')} 之一，或其序号。`,
     level: '没有识别出响应级别，请回复 1–5 的数字（例如 2 或 二级）。',
@@ -107,7 +125,10 @@ export function invalidAnswer(problem: 'productLine' | 'level' | 'descriptionSho
 }
 
 export function cancelled(hadDialogue: boolean): OutMessage {
-  return { type: 'text', content: hadDialogue ? '已取消本次报障，已填写的内容不会保存。' : '当前没有进行中的操作。' };
+  return {
+    type: 'text',
+    content: hadDialogue ? '已取消本次报障，已填写的内容不会保存。' : '当前没有进行中的操作。',
+  };
 }
 
 export function stillFiling(step: FilingStep): OutMessage {
@@ -145,7 +166,8 @@ export function ticketList(tickets: readonly Ticket[]): OutMessage {
     return { type: 'text', content: '贵单位目前没有未关闭的工单。如需报障，请发送“报障”或直接描述问题。' };
   }
   const rows = tickets.map(
-    (t) => `- **${t._id}** ${t.productLine} · ${levelCatalog[t.level].nameZh} · ${statusNames[t.status].zh}\n  ${t.title}`,
+    (t) =>
+      `- **${t._id}** ${t.productLine} · ${levelCatalog[t.level].nameZh} · ${statusNames[t.status].zh}\n  ${t.title}`,
   );
   return {
     type: 'actionCard',
@@ -189,11 +211,17 @@ function timelineText(e: Ticket['timeline'][number]): string {
 }
 
 export function ticketNotFound(ticketNo: string): OutMessage {
-  return { type: 'text', content: `未找到工单 ${ticketNo}。请核对工单编号，或发送“我的工单”查看本单位的工单。` };
+  return {
+    type: 'text',
+    content: `未找到工单 ${ticketNo}。请核对工单编号，或发送“我的工单”查看本单位的工单。`,
+  };
 }
 
 export function queryNeedsNumber(): OutMessage {
-  return { type: 'text', content: '请在“查询”后附上工单编号，例如：查询 SD-2026-000123。发送“我的工单”可查看本单位的工单。' };
+  return {
+    type: 'text',
+    content: '请在“查询”后附上工单编号，例如：查询 SD-2026-000123。发送“我的工单”可查看本单位的工单。',
+  };
 }
 
 export function attachmentOutsideTicket(): OutMessage {

@@ -36,9 +36,14 @@ export async function ensureBinary(status: Status = defaultStatus): Promise<stri
   if (existsSync(bin)) return bin;
   mkdirSync(cacheDir, { recursive: true });
   const tmp = `${bin}.${process.pid}.tmp`;
-  status('正在构建内置数据库 FerretDB v1.24.2（首次运行约需 1–2 分钟，之后使用缓存）… / building embedded FerretDB (first run only)');
+  status(
+    '正在构建内置数据库 FerretDB v1.24.2（首次运行约需 1–2 分钟，之后使用缓存）… / building embedded FerretDB (first run only)',
+  );
   const started = Date.now();
-  const ticker = setInterval(() => status(`  …仍在构建 (${Math.round((Date.now() - started) / 1000)} s)`), 15_000);
+  const ticker = setInterval(
+    () => status(`  …仍在构建 (${Math.round((Date.now() - started) / 1000)} s)`),
+    15_000,
+  );
   try {
     await run('go', ['build', '-trimpath', '-o', tmp, '.'], goDir);
   } catch (err) {
@@ -62,7 +67,9 @@ function run(cmd: string, args: string[], cwd: string): Promise<void> {
       stderr += d.toString();
     });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}\n${stderr}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')}: exit ${code}\n${stderr}`)),
+    );
   });
 }
 

@@ -47,7 +47,8 @@ function interop<T>(m: T): T {
 const RobotClient = interop(robotNs.default);
 const CardClient = interop(cardNs.default);
 const OpenApiConfig = openApiNs.Config ?? (openApiNs.default as unknown as typeof openApiNs).Config;
-const RuntimeOptions = teaUtilNs.RuntimeOptions ?? (teaUtilNs.default as unknown as typeof teaUtilNs).RuntimeOptions;
+const RuntimeOptions =
+  teaUtilNs.RuntimeOptions ?? (teaUtilNs.default as unknown as typeof teaUtilNs).RuntimeOptions;
 
 export class DingTalkClient implements DingTalkPort {
   readonly tokens: TokenProvider;
@@ -77,7 +78,12 @@ export class DingTalkClient implements DingTalkPort {
       const batch = userIds.slice(i, i + 20); // the API's limit per call
       await this.openApi('robot/oToMessages/batchSend', (token) =>
         this.robot.batchSendOTOWithOptions(
-          new robotNs.BatchSendOTORequest({ robotCode: this.opts.robotCode, userIds: batch, msgKey, msgParam }),
+          new robotNs.BatchSendOTORequest({
+            robotCode: this.opts.robotCode,
+            userIds: batch,
+            msgKey,
+            msgParam,
+          }),
           new robotNs.BatchSendOTOHeaders({ xAcsDingtalkAccessToken: token }),
           new RuntimeOptions({}),
         ),
@@ -89,7 +95,12 @@ export class DingTalkClient implements DingTalkPort {
     const { msgKey, msgParam } = toRobotMsg(m);
     await this.openApi('robot/groupMessages/send', (token) =>
       this.robot.orgGroupSendWithOptions(
-        new robotNs.OrgGroupSendRequest({ robotCode: this.opts.robotCode, openConversationId, msgKey, msgParam }),
+        new robotNs.OrgGroupSendRequest({
+          robotCode: this.opts.robotCode,
+          openConversationId,
+          msgKey,
+          msgParam,
+        }),
         new robotNs.OrgGroupSendHeaders({ xAcsDingtalkAccessToken: token }),
         new RuntimeOptions({}),
       ),
@@ -109,13 +120,19 @@ export class DingTalkClient implements DingTalkPort {
         ? new cardNs.CreateAndDeliverRequest({
             ...base,
             openSpaceId: `dtv1.card//IM_GROUP.${card.target.conversationId}`,
-            imGroupOpenSpaceModel: new cardNs.CreateAndDeliverRequestImGroupOpenSpaceModel({ supportForward: true }),
-            imGroupOpenDeliverModel: new cardNs.CreateAndDeliverRequestImGroupOpenDeliverModel({ robotCode: this.opts.robotCode }),
+            imGroupOpenSpaceModel: new cardNs.CreateAndDeliverRequestImGroupOpenSpaceModel({
+              supportForward: true,
+            }),
+            imGroupOpenDeliverModel: new cardNs.CreateAndDeliverRequestImGroupOpenDeliverModel({
+              robotCode: this.opts.robotCode,
+            }),
           })
         : new cardNs.CreateAndDeliverRequest({
             ...base,
             openSpaceId: `dtv1.card//IM_ROBOT.${card.target.userId}`,
-            imRobotOpenSpaceModel: new cardNs.CreateAndDeliverRequestImRobotOpenSpaceModel({ supportForward: true }),
+            imRobotOpenSpaceModel: new cardNs.CreateAndDeliverRequestImRobotOpenSpaceModel({
+              supportForward: true,
+            }),
             imRobotOpenDeliverModel: new cardNs.CreateAndDeliverRequestImRobotOpenDeliverModel({
               spaceType: 'IM_ROBOT',
               robotCode: this.opts.robotCode,
@@ -150,19 +167,25 @@ export class DingTalkClient implements DingTalkPort {
     for (let i = 0; i < userIds.length; i += 100) {
       const batch = userIds.slice(i, i + 100);
       await this.withToken((token) =>
-        this.oapiPost('asyncsend_v2', `${this.opts.oapiBase}/topapi/message/corpconversation/asyncsend_v2?access_token=${token}`, {
-          agent_id: Number(this.opts.agentId),
-          userid_list: batch.join(','),
-          to_all_user: false,
-          msg: toWorkNoticeMsg(m),
-        }),
+        this.oapiPost(
+          'asyncsend_v2',
+          `${this.opts.oapiBase}/topapi/message/corpconversation/asyncsend_v2?access_token=${token}`,
+          {
+            agent_id: Number(this.opts.agentId),
+            userid_list: batch.join(','),
+            to_all_user: false,
+            msg: toWorkNoticeMsg(m),
+          },
+        ),
       );
     }
   }
 
   async userFromAuthCode(code: string): Promise<{ userId: string; name: string }> {
     const body = await this.withToken((token) =>
-      this.oapiPost('getuserinfo', `${this.opts.oapiBase}/topapi/v2/user/getuserinfo?access_token=${token}`, { code }),
+      this.oapiPost('getuserinfo', `${this.opts.oapiBase}/topapi/v2/user/getuserinfo?access_token=${token}`, {
+        code,
+      }),
     );
     const result = body.result as { userid?: string; name?: string } | undefined;
     if (!result?.userid) throw new DingTalkError('getuserinfo', 'noUser', 'no userid in result');
@@ -203,7 +226,8 @@ export class DingTalkClient implements DingTalkPort {
     const json = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
     if (!json) throw new DingTalkError(api, `http${res.status}`, 'response is not JSON', res.status);
     const errcode = json.errcode ?? 0;
-    if (errcode !== 0 && errcode !== '0') throw new DingTalkError(api, String(errcode), String(json.errmsg ?? ''), res.status);
+    if (errcode !== 0 && errcode !== '0')
+      throw new DingTalkError(api, String(errcode), String(json.errmsg ?? ''), res.status);
     return json;
   }
 }

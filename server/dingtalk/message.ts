@@ -22,9 +22,17 @@ export function quickReply(title: string, text = title): LinkButton {
 export function toWebhookBody(m: OutMessage): Record<string, unknown> {
   switch (m.type) {
     case 'text':
-      return { msgtype: 'text', text: { content: m.content }, at: { atUserIds: m.atUserIds ?? [], isAtAll: false } };
+      return {
+        msgtype: 'text',
+        text: { content: m.content },
+        at: { atUserIds: m.atUserIds ?? [], isAtAll: false },
+      };
     case 'markdown':
-      return { msgtype: 'markdown', markdown: { title: m.title, text: m.text }, at: { atUserIds: m.atUserIds ?? [] } };
+      return {
+        msgtype: 'markdown',
+        markdown: { title: m.title, text: m.text },
+        at: { atUserIds: m.atUserIds ?? [] },
+      };
     case 'actionCard':
       return {
         msgtype: 'actionCard',
@@ -51,7 +59,12 @@ export function toRobotMsg(m: OutMessage): { msgKey: string; msgParam: string } 
         const b = buttons[0];
         return {
           msgKey: 'sampleActionCard',
-          msgParam: JSON.stringify({ title: m.title, text: m.text, singleTitle: b?.title ?? '查看', singleURL: b?.url ?? '' }),
+          msgParam: JSON.stringify({
+            title: m.title,
+            text: m.text,
+            singleTitle: b?.title ?? '查看',
+            singleURL: b?.url ?? '',
+          }),
         };
       }
       const param: Record<string, string> = { title: m.title, text: m.text };

@@ -34,9 +34,19 @@ export class TokenProvider {
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
       body: JSON.stringify({ appKey: this.clientId, appSecret: this.clientSecret }),
     });
-    const body = (await res.json().catch(() => ({}))) as { accessToken?: string; expireIn?: number; code?: string; message?: string };
+    const body = (await res.json().catch(() => ({}))) as {
+      accessToken?: string;
+      expireIn?: number;
+      code?: string;
+      message?: string;
+    };
     if (!res.ok || !body.accessToken) {
-      throw new DingTalkError('oauth2/accessToken', body.code ?? String(res.status), body.message ?? 'no token', res.status);
+      throw new DingTalkError(
+        'oauth2/accessToken',
+        body.code ?? String(res.status),
+        body.message ?? 'no token',
+        res.status,
+      );
     }
     this.token = { value: body.accessToken, expiresAt: this.now() + (body.expireIn ?? 7200) * 1000 };
     return body.accessToken;

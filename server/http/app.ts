@@ -3,8 +3,8 @@ import type { Server } from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { levelCatalog } from '../../shared/catalog.ts';
-import { importDirectory } from '../directory/import-directory.ts';
 import { type Db, pingDb } from '../db/mongo.ts';
+import { importDirectory } from '../directory/import-directory.ts';
 import type { Logger } from '../log.ts';
 import { readJson } from './body.ts';
 import { errorMiddleware } from './errors.ts';
@@ -54,7 +54,10 @@ export function createHttpApp(deps: HttpDeps): Koa {
   });
   // Dry run of the directory import: the same checks as `npm run desk -- validate`.
   router.post('/api/directory/validate', async (ctx) => {
-    const result = await importDirectory(deps.db, await readJson(ctx), { dryRun: true, productLines: deps.productLines });
+    const result = await importDirectory(deps.db, await readJson(ctx), {
+      dryRun: true,
+      productLines: deps.productLines,
+    });
     ctx.status = result.ok ? 200 : 422;
     ctx.body = result;
   });

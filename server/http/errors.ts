@@ -30,7 +30,8 @@ export async function errorMiddleware(ctx: Context, next: Next): Promise<void> {
 
 function toDomainError(err: unknown): DomainError {
   if (isDomainError(err)) return err;
-  if (err instanceof z.ZodError) return new DomainError('validation', '请求内容不正确', { issues: issuesFromZod(err.issues) });
+  if (err instanceof z.ZodError)
+    return new DomainError('validation', '请求内容不正确', { issues: issuesFromZod(err.issues) });
   const status = (err as { status?: number; expose?: boolean }).status;
   if (status === 413) return new DomainError('payloadTooLarge', '请求内容过大');
   if (status && status >= 400 && status < 500 && (err as { expose?: boolean }).expose) {

@@ -1,5 +1,5 @@
-import type { DingTalkPort } from '../dingtalk/dingtalk-client.ts';
 import type { Db } from '../db/mongo.ts';
+import type { DingTalkPort } from '../dingtalk/dingtalk-client.ts';
 import type { Logger } from '../log.ts';
 import { deliverOne, dueKeys, enqueue, type Notice } from './outbox.ts';
 

@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
+import { type Db, isDuplicateKey, model } from '../db/mongo.ts';
 import type { CardSpec, DingTalkPort } from '../dingtalk/dingtalk-client.ts';
 import type { OutMessage } from '../dingtalk/message.ts';
-import { type Db, isDuplicateKey, model } from '../db/mongo.ts';
 import type { Logger } from '../log.ts';
 import { maxDeliveryAttempts, retryDelayMs } from './backoff.ts';
 
@@ -53,7 +53,11 @@ export function outboxModel(db: Db) {
 }
 
 /** Adds notices; keys already present are left as they are. Returns the keys that were new. */
-export async function enqueue(db: Db, items: Array<{ key: string; notice: Notice }>, now: Date): Promise<string[]> {
+export async function enqueue(
+  db: Db,
+  items: Array<{ key: string; notice: Notice }>,
+  now: Date,
+): Promise<string[]> {
   if (items.length === 0) return [];
   const docs = items.map((i) => ({
     _id: i.key,
@@ -74,7 +78,8 @@ export async function enqueue(db: Db, items: Array<{ key: string; notice: Notice
 }
 
 function isBulkDuplicateOnly(err: unknown): boolean {
-  const writeErrors = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
+  const writeErrors = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> })
+    .writeErrors;
   return Array.isArray(writeErrors) && writeErrors.every((w) => (w.code ?? w.err?.code) === 11000);
 }
 
@@ -125,7 +130,7 @@ export async function deliverOne(
   const Outbox = outboxModel(db);
   const t = now();
   const item = await Outbox.findById(key).lean();
-  if (!item || item.status !== 'pending' || item.nextAttemptAt > t) return 'skipped';
+  if (item?.status !== 'pending' || item.nextAttemptAt > t) return 'skipped';
   if (item.leaseUntil && item.leaseUntil > t) return 'skipped';
   const attempt = item.attempts + 1;
   try {
@@ -134,13 +139,20 @@ export async function deliverOne(
     if (!isDuplicateKey(err)) throw err;
     // Someone holds this attempt. If its holder died before recording it, move on to the next attempt number.
     const held = await outboxAttemptModel(db).findById(`${key}#${attempt}`).lean();
-    if (held && held.at.getTime() + leaseMs <= t.getTime()) await Outbox.updateOne({ _id: key }, { $set: { attempts: attempt } });
+    if (held && held.at.getTime() + leaseMs <= t.getTime())
+      await Outbox.updateOne({ _id: key }, { $set: { attempts: attempt } });
     return 'skipped';
   }
-  await Outbox.updateOne({ _id: key }, { $set: { attempts: attempt, leaseUntil: new Date(t.getTime() + leaseMs) } });
+  await Outbox.updateOne(
+    { _id: key },
+    { $set: { attempts: attempt, leaseUntil: new Date(t.getTime() + leaseMs) } },
+  );
   try {
     await deliver(dingtalk, item.notice);
-    await Outbox.updateOne({ _id: key }, { $set: { status: 'sent', sentAt: now() }, $unset: { leaseUntil: 1 } });
+    await Outbox.updateOne(
+      { _id: key },
+      { $set: { status: 'sent', sentAt: now() }, $unset: { leaseUntil: 1 } },
+    );
     return 'sent';
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -156,7 +168,10 @@ export async function deliverOne(
         $unset: { leaseUntil: 1 },
       },
     );
-    logger?.warn({ key, attempt, err: message }, failed ? 'notice failed for good' : 'notice will be retried');
+    logger?.warn(
+      { key, attempt, err: message },
+      failed ? 'notice failed for good' : 'notice will be retried',
+    );
     return failed ? 'failed' : 'retry';
   }
 }

@@ -45,7 +45,10 @@ export interface Ticket {
   timeline: TimelineEntry[];
 }
 
-const actorSchema = new mongoose.Schema<Actor>({ kind: String, userId: String, name: String }, { _id: false });
+const actorSchema = new mongoose.Schema<Actor>(
+  { kind: String, userId: String, name: String },
+  { _id: false },
+);
 
 const timelineSchema = new mongoose.Schema<TimelineEntry>(
   { at: Date, kind: String, by: actorSchema, channel: String, text: String, from: String, to: String },
@@ -91,7 +94,10 @@ interface IntakeClaim {
   ticketNo: string;
   at: Date;
 }
-const claimSchema = new mongoose.Schema<IntakeClaim>({ _id: String, ticketNo: String, at: Date }, { versionKey: false });
+const claimSchema = new mongoose.Schema<IntakeClaim>(
+  { _id: String, ticketNo: String, at: Date },
+  { versionKey: false },
+);
 
 export function intakeClaimModel(db: Db) {
   return model<IntakeClaim>(db, 'IntakeClaim', claimSchema);
@@ -103,7 +109,10 @@ interface TicketNumber {
   sourceKey: string;
   at: Date;
 }
-const ticketNumberSchema = new mongoose.Schema<TicketNumber>({ _id: String, sourceKey: String, at: Date }, { versionKey: false });
+const ticketNumberSchema = new mongoose.Schema<TicketNumber>(
+  { _id: String, sourceKey: String, at: Date },
+  { versionKey: false },
+);
 
 export function ticketNumberModel(db: Db) {
   return model<TicketNumber>(db, 'TicketNumber', ticketNumberSchema);

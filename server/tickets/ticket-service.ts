@@ -2,7 +2,15 @@ import { levelCatalog, type ResponseLevel } from '../../shared/catalog.ts';
 import { DomainError } from '../../shared/errors.ts';
 import { formatTicketNo, shanghaiYear } from '../../shared/ticket/number.ts';
 import { type Db, isDuplicateKey } from '../db/mongo.ts';
-import { type Actor, type Channel, counterModel, intakeClaimModel, type Ticket, ticketModel, ticketNumberModel } from './ticket-model.ts';
+import {
+  type Actor,
+  type Channel,
+  counterModel,
+  intakeClaimModel,
+  type Ticket,
+  ticketModel,
+  ticketNumberModel,
+} from './ticket-model.ts';
 
 export interface NewTicket {
   orgId: string;
@@ -143,5 +151,9 @@ export async function getTicketFor(db: Db, ticketNo: string, viewer: Viewer): Pr
 
 /** The organisation's open tickets, newest first. */
 export async function listOpenTickets(db: Db, orgId: string, limit = 20): Promise<Ticket[]> {
-  return (await ticketModel(db).find({ orgId, open: true }).sort({ createdAt: -1 }).limit(limit).lean()) as Ticket[];
+  return (await ticketModel(db)
+    .find({ orgId, open: true })
+    .sort({ createdAt: -1 })
+    .limit(limit)
+    .lean()) as Ticket[];
 }

@@ -11,7 +11,9 @@ import { freshDbName, testMongoUri } from './db.ts';
  */
 export const robotCode = simulatorApp.robotCode;
 
-export async function startTestSimulator(opts: { redeliveryMs?: number; maxRedeliveries?: number } = {}): Promise<Simulator> {
+export async function startTestSimulator(
+  opts: { redeliveryMs?: number; maxRedeliveries?: number } = {},
+): Promise<Simulator> {
   return startSimulator({
     port: 0,
     redeliveryMs: opts.redeliveryMs ?? 400,
@@ -48,7 +50,9 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(opts: { env?: Record<string, string>; now?: () => Date } = {}): Promise<Stack> {
+export async function startStack(
+  opts: { env?: Record<string, string>; now?: () => Date } = {},
+): Promise<Stack> {
   const sim = await startTestSimulator();
   const dbName = freshDbName();
   const desk = await startTestDesk(sim, { dbName, ...opts });
@@ -86,7 +90,8 @@ export async function chat(
       .records({ conversationId, sinceSeq: since })
       .filter((r) => r.kind === 'reply' || r.kind === 'otoSend' || r.kind === 'groupSend');
     if (got.length >= want) return got;
-    if (Date.now() > deadline) throw new Error(`no reply to "${text}" from ${userId} (got ${got.length}/${want})`);
+    if (Date.now() > deadline)
+      throw new Error(`no reply to "${text}" from ${userId} (got ${got.length}/${want})`);
     await sleep(20);
   }
 }
@@ -104,7 +109,11 @@ export function textOf(r: SimRecord): string {
   }
 }
 
-export async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+export async function waitUntil(
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../../server/db/mongo.ts';
 import { registerDirectoryOnSimulator, simulatorApp } from '../../../server/demo/simulator-registry.ts';
 import { importDirectory } from '../../../server/directory/import-directory.ts';
-import type { Db } from '../../../server/db/mongo.ts';
 import { intakeClaimModel, ticketModel } from '../../../server/tickets/ticket-model.ts';
 import type { Simulator } from '../../../simulator/simulator.ts';
 import { freshDbName, openTestDb, testMongoUri } from '../../support/db.ts';
@@ -87,7 +87,10 @@ describe('bot killed with SIGKILL mid-stream', () => {
         const { msgId, conversationId } = await sim.say({ userId: 'cust-xa-03', text, robotCode });
         const inbound = sim.records({ kind: 'inbound' }).find((r) => r.msgId === msgId)!;
         const reply = await sim.waitFor(
-          (r) => r.conversationId === conversationId && r.seq > inbound.seq && (r.kind === 'reply' || r.kind === 'otoSend'),
+          (r) =>
+            r.conversationId === conversationId &&
+            r.seq > inbound.seq &&
+            (r.kind === 'reply' || r.kind === 'otoSend'),
           30_000,
         );
         answers.push(textOf(reply));
@@ -116,16 +119,38 @@ describe('bot killed with SIGKILL mid-stream', () => {
       const claims = await intakeClaimModel(db).find().lean();
       const have = new Set((await ticketModel(db).find({}, { _id: 1 }).lean()).map((t) => t._id));
       const orphans = claims.filter((c) => !have.has(c.ticketNo));
-      const inbox = await db.collection('inboxitems').find({ _id: { $in: orphans.map((o) => o._id.replace('dingtalk:', '')) } as never }).toArray();
+      const inbox = await db
+        .collection('inboxitems')
+        .find({ _id: { $in: orphans.map((o) => o._id.replace('dingtalk:', '')) } as never })
+        .toArray();
       console.log('orphan claims', orphans, inbox);
       throw err;
     });
-    await waitUntil(async () => (await ticketModel(db).countDocuments()) >= oneShot.length + 1, 30_000, 'all tickets').catch(async (err) => {
+    await waitUntil(
+      async () => (await ticketModel(db).countDocuments()) >= oneShot.length + 1,
+      30_000,
+      'all tickets',
+    ).catch(async (err) => {
       const descs = new Set((await ticketModel(db).find().lean()).map((t) => t.description));
       const missing = oneShot.filter((t) => !descs.has(t.replace(/^报障 EKP 3级 /, '')));
-      const inb = sim.records({ kind: 'inbound' }).filter((r) => missing.some((m) => JSON.stringify(r.content).includes(m.slice(12))));
-      const items = await db.collection('inboxitems').find({ _id: { $in: inb.map((r) => r.msgId) } as never }).toArray();
-      console.log('missing', missing, inb, items, 'pendingAcks', sim.pendingAcks(), 'counts', await ticketModel(db).countDocuments(), await intakeClaimModel(db).countDocuments());
+      const inb = sim
+        .records({ kind: 'inbound' })
+        .filter((r) => missing.some((m) => JSON.stringify(r.content).includes(m.slice(12))));
+      const items = await db
+        .collection('inboxitems')
+        .find({ _id: { $in: inb.map((r) => r.msgId) } as never })
+        .toArray();
+      console.log(
+        'missing',
+        missing,
+        inb,
+        items,
+        'pendingAcks',
+        sim.pendingAcks(),
+        'counts',
+        await ticketModel(db).countDocuments(),
+        await intakeClaimModel(db).countDocuments(),
+      );
       throw err;
     });
     await waitUntil(() => sim.pendingAcks() === 0, 30_000, 'all frames acked');
@@ -133,7 +158,10 @@ describe('bot killed with SIGKILL mid-stream', () => {
     const descriptions = tickets.map((t) => t.description);
     for (const text of oneShot) {
       const desc = text.replace(/^报障 EKP 3级 /, '');
-      expect(descriptions.filter((d) => d === desc), desc).toHaveLength(1);
+      expect(
+        descriptions.filter((d) => d === desc),
+        desc,
+      ).toHaveLength(1);
     }
     // The dialogue advanced one step per message and filed one ticket.
     expect(answers[0]).toContain('请选择产品线');

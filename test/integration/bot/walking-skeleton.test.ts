@@ -34,7 +34,13 @@ describe('a customer files and tracks a ticket in chat', () => {
     expect(text).toContain('8 个工作小时内响应');
 
     const ticket = await ticketModel(stack.desk.db).findById(ticketNo).lean();
-    expect(ticket).toMatchObject({ orgId: 'org-xa-group', productLine: 'EKP', level: 2, status: 'triage', open: true });
+    expect(ticket).toMatchObject({
+      orgId: 'org-xa-group',
+      productLine: 'EKP',
+      level: 2,
+      status: 'triage',
+      open: true,
+    });
 
     // The sorting centre's group receives the new-ticket card.
     const card = await stack.sim.waitFor((r) => r.kind === 'cardCreate' || r.kind === 'cardDeliver', 5000);
@@ -71,7 +77,9 @@ describe('a customer files and tracks a ticket in chat', () => {
   it('tells an unknown sender how to get registered', async () => {
     const [r] = await chat(stack.sim, 'visitor-01', '报障');
     expect(textOf(r!)).toContain('尚未登记');
-    await waitUntil(async () => (await ticketModel(stack.desk.db).countDocuments({ contactUserId: 'visitor-01' })) === 0);
+    await waitUntil(
+      async () => (await ticketModel(stack.desk.db).countDocuments({ contactUserId: 'visitor-01' })) === 0,
+    );
   });
 
   it('marks a ticket outside the service period as without commitment', async () => {

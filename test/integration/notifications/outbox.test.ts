@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simulatorApp } from '../../../server/demo/simulator-registry.ts';
 import type { Db } from '../../../server/db/mongo.ts';
+import { simulatorApp } from '../../../server/demo/simulator-registry.ts';
 import { DingTalkClient } from '../../../server/dingtalk/dingtalk-client.ts';
 import { deliverOne, enqueue, outboxModel } from '../../../server/notifications/outbox.ts';
 import { OutboxWorker } from '../../../server/notifications/outbox-worker.ts';
@@ -19,7 +19,12 @@ beforeAll(async () => {
   sim = await startTestSimulator();
   sim.registerApp(simulatorApp);
   sim.registerUser({ userId: 'lead-1', name: '组长', corpId: simulatorApp.corpId });
-  sim.registerGroup({ openConversationId: 'cid-ops', title: '运维群', memberUserIds: ['lead-1'], robotCodes: [simulatorApp.robotCode] });
+  sim.registerGroup({
+    openConversationId: 'cid-ops',
+    title: '运维群',
+    memberUserIds: ['lead-1'],
+    robotCodes: [simulatorApp.robotCode],
+  });
   const name = freshDbName();
   a = await openTestDb(name);
   b = await openTestDb(name);
@@ -36,8 +41,16 @@ const text = (content: string) => ({ type: 'text' as const, content });
 describe('outbox', () => {
   it('keeps one item per key, however often it is enqueued', async () => {
     const now = new Date();
-    const first = await enqueue(a, [{ key: 'k-dup', notice: { kind: 'group', conversationId: 'cid-ops', message: text('一次') } }], now);
-    const second = await enqueue(b, [{ key: 'k-dup', notice: { kind: 'group', conversationId: 'cid-ops', message: text('两次') } }], now);
+    const first = await enqueue(
+      a,
+      [{ key: 'k-dup', notice: { kind: 'group', conversationId: 'cid-ops', message: text('一次') } }],
+      now,
+    );
+    const second = await enqueue(
+      b,
+      [{ key: 'k-dup', notice: { kind: 'group', conversationId: 'cid-ops', message: text('两次') } }],
+      now,
+    );
     expect(first).toEqual(['k-dup']);
     expect(second).toEqual([]);
     expect(await outboxModel(a).countDocuments({ _id: 'k-dup' })).toBe(1);
@@ -48,13 +61,20 @@ describe('outbox', () => {
     const keys = Array.from({ length: 20 }, (_, i) => `race-${i}`);
     await enqueue(
       a,
-      keys.map((key) => ({ key, notice: { kind: 'group', conversationId: 'cid-ops', message: text(`通知 ${key}`) } })),
+      keys.map((key) => ({
+        key,
+        notice: { kind: 'group', conversationId: 'cid-ops', message: text(`通知 ${key}`) },
+      })),
       now,
     );
     const clock = () => new Date();
-    await Promise.all(keys.flatMap((key) => [deliverOne(a, dingtalk, key, clock), deliverOne(b, dingtalk, key, clock)]));
+    await Promise.all(
+      keys.flatMap((key) => [deliverOne(a, dingtalk, key, clock), deliverOne(b, dingtalk, key, clock)]),
+    );
     for (const key of keys) {
-      const sent = sim.records({ kind: "groupSend" }).filter((r) => r.content.type === "text" && r.content.text === `通知 ${key}`);
+      const sent = sim
+        .records({ kind: 'groupSend' })
+        .filter((r) => r.content.type === 'text' && r.content.text === `通知 ${key}`);
       expect(sent, key).toHaveLength(1);
     }
     expect(await outboxModel(a).countDocuments({ _id: { $in: keys }, status: 'sent' })).toBe(20);
@@ -64,7 +84,12 @@ describe('outbox', () => {
     let t = new Date('2026-03-02T02:00:00Z');
     const clock = () => t;
     const worker = new OutboxWorker(a, dingtalk, logger, clock);
-    await worker.send([{ key: 'to-new-group', notice: { kind: 'group', conversationId: 'cid-later', message: text('稍后送达') } }]);
+    await worker.send([
+      {
+        key: 'to-new-group',
+        notice: { kind: 'group', conversationId: 'cid-later', message: text('稍后送达') },
+      },
+    ]);
     await worker.idle();
     const failed = await outboxModel(a).findById('to-new-group').lean();
     expect(failed).toMatchObject({ status: 'pending', attempts: 1 });
@@ -74,10 +99,18 @@ describe('outbox', () => {
     await worker.pass(); // not due yet: nothing happens
     expect((await outboxModel(a).findById('to-new-group').lean())!.attempts).toBe(1);
 
-    sim.registerGroup({ openConversationId: 'cid-later', title: '新群', memberUserIds: ['lead-1'], robotCodes: [simulatorApp.robotCode] });
+    sim.registerGroup({
+      openConversationId: 'cid-later',
+      title: '新群',
+      memberUserIds: ['lead-1'],
+      robotCodes: [simulatorApp.robotCode],
+    });
     t = new Date(t.getTime() + 60_000);
     await worker.pass();
-    expect(await outboxModel(a).findById('to-new-group').lean()).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await outboxModel(a).findById('to-new-group').lean()).toMatchObject({
+      status: 'sent',
+      attempts: 2,
+    });
     expect(sim.records({ kind: 'groupSend', conversationId: 'cid-later' })).toHaveLength(1);
   });
 });

@@ -1,0 +1,232 @@
+/**
+ * Bot benchmarks (issue 3), one command: `npm run bench:bot`.
+ *
+ * (a) One bot turn, frame in → reply recorded by the simulator, against the
+ *     loopback floor measured in the same run: one WebSocket frame, one
+ *     database write and one HTTP POST.
+ * (b) Ticket intake throughput through the bot (one-sentence 报障 from many
+ *     customers at once) against raw-driver inserts of the same ticket
+ *     documents into the same database with the same concurrency.
+ *
+ * Everything runs in this process against an embedded FerretDB in a
+ * throw-away directory; results go to bench/bot/RESULTS.md.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { WebSocket, WebSocketServer } from 'ws';
+import { loadConfig } from '../../server/config.ts';
+import { startEmbeddedDb } from '../../server/db/embedded.ts';
+import { registerDirectoryOnSimulator, simulatorApp } from '../../server/demo/simulator-registry.ts';
+import { startDesk } from '../../server/desk.ts';
+import { importDirectory } from '../../server/directory/import-directory.ts';
+import { ticketModel } from '../../server/tickets/ticket-model.ts';
+import { startSimulator } from '../../simulator/simulator.ts';
+
+const turns = Number(process.env.BENCH_TURNS ?? 300);
+const customers = Number(process.env.BENCH_CUSTOMERS ?? 20);
+const ticketsPerCustomer = Number(process.env.BENCH_TICKETS ?? 15);
+
+function stats(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
+  return { n: s.length, median: q(0.5), p99: q(0.99) };
+}
+const ms = (v: number) => v.toFixed(2);
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'desk-bench-'));
+const embedded = await startEmbeddedDb(dir);
+const sim = await startSimulator({ port: 0, pingIntervalMs: 0 });
+const config = loadConfig({
+  HTTP_PORT: '0',
+  LOG_LEVEL: 'silent',
+  ROLES: 'bot,worker',
+  DEMO_DATA: 'false',
+  MONGODB_DB: 'bench',
+});
+
+// A directory with one organisation and many contacts.
+const contacts = Array.from({ length: customers }, (_, i) => ({ userId: `bench-c${i}`, name: `客户${i}` }));
+const directory = {
+  organisations: [
+    {
+      id: 'org-bench',
+      name: '基准测试单位',
+      licences: [
+        {
+          id: 'lic-1',
+          productLine: 'EKP',
+          servicePeriods: [{ kind: 'paid', from: '2020-01-01', to: '2099-12-31' }],
+        },
+      ],
+      contacts,
+    },
+  ],
+  teams: [{ id: 'sorting', name: '总部分拣中心', kind: 'sorting', groupConversationId: 'cid-sorting' }],
+  staff: [{ userId: 'disp-1', name: '调度', teamIds: ['sorting'], roles: ['dispatcher'] }],
+};
+
+const desk = await startDesk({
+  config,
+  logger: pino({ level: 'silent' }),
+  simulator: sim,
+  mongoUri: embedded.uri,
+});
+const imported = await importDirectory(desk.db, directory);
+if (!imported.ok) throw new Error(JSON.stringify(imported.issues));
+await registerDirectoryOnSimulator(desk.db, sim);
+while (sim.connections() === 0) await new Promise((r) => setTimeout(r, 20));
+
+async function turn(userId: string, text: string): Promise<number> {
+  const t0 = performance.now();
+  const { msgId, conversationId } = await sim.say({ userId, text, robotCode: simulatorApp.robotCode });
+  const inbound = sim.records({ kind: 'inbound' }).find((r) => r.msgId === msgId)!;
+  await sim.waitFor(
+    (r) => r.conversationId === conversationId && r.seq > inbound.seq && r.kind === 'reply',
+    30_000,
+  );
+  return performance.now() - t0;
+}
+
+// ---- (a) one bot turn vs the loopback floor ----
+for (let i = 0; i < 30; i++) await turn('bench-c0', '帮助'); // warm-up
+const helpTurns: number[] = [];
+for (let i = 0; i < turns; i++) helpTurns.push(await turn(`bench-c${i % customers}`, '帮助'));
+const { ticket: sampleTicketNo } = await (async () => {
+  const t = await turn('bench-c1', '报障 EKP 3级 基准样例工单');
+  const doc = await ticketModel(desk.db).findOne({ description: '基准样例工单' }).lean();
+  return { ticket: doc!._id, t };
+})();
+const queryTurns: number[] = [];
+for (let i = 0; i < turns; i++)
+  queryTurns.push(await turn(`bench-c${(i % (customers - 1)) + 1}`, `查询 ${sampleTicketNo}`));
+
+const floor = await measureFloor(turns);
+
+// ---- (b) intake throughput: bot vs raw inserts ----
+const before = await ticketModel(desk.db).countDocuments();
+const tIntake = performance.now();
+await Promise.all(
+  contacts.map(async (c, ci) => {
+    for (let k = 0; k < ticketsPerCustomer; k++)
+      await turn(c.userId, `报障 EKP 3级 吞吐测试 ${ci}-${k} 页面报错`);
+  }),
+);
+const intakeSeconds = (performance.now() - tIntake) / 1000;
+const filed = (await ticketModel(desk.db).countDocuments()) - before;
+const botRate = filed / intakeSeconds;
+
+const docs = await ticketModel(desk.db)
+  .find({ description: /^吞吐测试/ })
+  .lean();
+const raw = desk.db.collection('raw_ticket_inserts');
+const tRaw = performance.now();
+let next = 0;
+await Promise.all(
+  contacts.map(async () => {
+    while (next < docs.length) {
+      const d = docs[next++]!;
+      await raw.insertOne({ ...d, _id: `raw-${d._id}` } as never);
+    }
+  }),
+);
+const rawRate = docs.length / ((performance.now() - tRaw) / 1000);
+
+await desk.stop();
+await sim.close();
+await embedded.stop();
+rmSync(dir, { recursive: true, force: true });
+
+// ---- report ----
+const help = stats(helpTurns);
+const query = stats(queryTurns);
+const fl = stats(floor);
+const lines = [
+  '# Bot benchmarks',
+  '',
+  `Run: ${new Date().toISOString()} · node ${process.version} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'} · load ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+  'Command: `npm run bench:bot` (embedded FerretDB v1.24.2, SQLite handler; simulator, bot and worker in one process).',
+  '',
+  '## (a) One bot turn: frame in → reply recorded by the simulator',
+  '',
+  `Samples: ${turns} turns each, sequential, ${customers} customers. The floor is one WebSocket frame + one database insert + one HTTP POST on loopback, measured in the same run.`,
+  '',
+  '| path | median ms | p99 ms | median ÷ floor | p99 ÷ floor |',
+  '| --- | ---: | ---: | ---: | ---: |',
+  `| loopback floor | ${ms(fl.median)} | ${ms(fl.p99)} | 1.00 | 1.00 |`,
+  `| bot turn “帮助” (read-only) | ${ms(help.median)} | ${ms(help.p99)} | ${(help.median / fl.median).toFixed(2)} | ${(help.p99 / fl.p99).toFixed(2)} |`,
+  `| bot turn “查询 <no>” (ticket read) | ${ms(query.median)} | ${ms(query.p99)} | ${(query.median / fl.median).toFixed(2)} | ${(query.p99 / fl.p99).toFixed(2)} |`,
+  '',
+  'Bar: ≤ 3 × the floor.',
+  '',
+  '## (b) Ticket intake throughput',
+  '',
+  `${customers} customers at once, each filing ${ticketsPerCustomer} one-sentence tickets (“报障 EKP 3级 …”), each waiting for the bot’s reply before the next. Raw: the same ${docs.length} ticket documents inserted with the driver’s insertOne, ${customers} at a time, into the same database.`,
+  '',
+  '| path | tickets | seconds | tickets/s |',
+  '| --- | ---: | ---: | ---: |',
+  `| through the bot | ${filed} | ${intakeSeconds.toFixed(2)} | ${botRate.toFixed(1)} |`,
+  `| raw insertOne | ${docs.length} | ${(docs.length / rawRate).toFixed(2)} | ${rawRate.toFixed(1)} |`,
+  '',
+  `Ratio: **${((botRate / rawRate) * 100).toFixed(0)} %** of raw (bar ≥ 60 %).`,
+  '',
+];
+writeFileSync(path.join(import.meta.dirname, 'RESULTS.md'), lines.join('\n'));
+process.stdout.write(`${lines.join('\n')}\n`);
+
+/** One WebSocket frame + one database insert + one HTTP POST, on loopback, the same database. */
+async function measureFloor(n: number): Promise<number[]> {
+  const coll = desk.db.collection('floor_writes');
+  let resolvePost: (() => void) | undefined;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.end('{"errcode":0}');
+      resolvePost?.();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise<void>((r) => wss.once('listening', r));
+  const wsPort = (wss.address() as { port: number }).port;
+  const conn = new Promise<WebSocket>((r) => wss.once('connection', r));
+  const client = new WebSocket(`ws://127.0.0.1:${wsPort}`);
+  client.on('message', async (data) => {
+    const frame = JSON.parse(String(data)) as { data: string };
+    const msg = JSON.parse(frame.data) as { msgId: string };
+    await coll.insertOne({ _id: msg.msgId as never, at: new Date(), msg });
+    await fetch(`http://127.0.0.1:${port}/reply`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ msgtype: 'text', text: { content: 'ok' } }),
+    });
+  });
+  const serverSide = await conn;
+  const out: number[] = [];
+  for (let i = 0; i < n + 30; i++) {
+    const t0 = performance.now();
+    const done = new Promise<void>((r) => {
+      resolvePost = r;
+    });
+    serverSide.send(
+      JSON.stringify({
+        specVersion: '1.0',
+        type: 'CALLBACK',
+        headers: { messageId: `m${i}`, topic: '/v1.0/im/bot/messages/get' },
+        data: JSON.stringify({ msgId: `floor-${i}`, text: { content: '帮助' } }),
+      }),
+    );
+    await done;
+    if (i >= 30) out.push(performance.now() - t0);
+  }
+  client.close();
+  wss.close();
+  server.close();
+  return out;
+}
