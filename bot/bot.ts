@@ -1,5 +1,6 @@
 import type { Db } from '../server/db/mongo.ts';
 import type { DingTalkPort } from '../server/dingtalk/dingtalk-client.ts';
+import { DirectoryCache } from '../server/directory/directory-cache.ts';
 import type { Logger } from '../server/log.ts';
 import type { Notice } from '../server/notifications/outbox.ts';
 import { type ConversationSettings, handleTurn } from './conversation/conversation.ts';
@@ -30,11 +31,12 @@ export class Bot {
   constructor(opts: BotOptions) {
     const now = opts.now ?? (() => new Date());
     const log = opts.logger.child({ role: 'bot' });
+    const directory = new DirectoryCache(opts.db);
     this.inbox = new Inbox(
       opts.db,
       async (message) => {
         const replies = await handleTurn(
-          { db: opts.db, settings: opts.settings, now, notify: opts.notify, logger: log },
+          { db: opts.db, directory, settings: opts.settings, now, notify: opts.notify, logger: log },
           message,
         );
         await sendReplies(opts.dingtalk, message, replies, now().getTime());

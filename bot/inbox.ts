@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
-import { type Db, isDuplicateKey, model } from '../server/db/mongo.ts';
+import { insertBatcher } from '../server/db/insert-batcher.ts';
+import { type Db, model } from '../server/db/mongo.ts';
 import type { Logger } from '../server/log.ts';
 import type { InboundMessage } from './inbound.ts';
 
@@ -38,6 +39,23 @@ export function inboxModel(db: Db) {
   return model<InboxItem>(db, 'InboxItem', inboxSchema);
 }
 
+/**
+ * "Worked" markers, one insert per finished item rather than an update of
+ * the item: inserts batch (see InsertBatcher), updates do not.
+ */
+interface InboxDone {
+  _id: string;
+  at: Date;
+}
+const doneSchema = new mongoose.Schema<InboxDone>({ _id: String, at: Date }, { versionKey: false });
+
+export function inboxDoneModel(db: Db) {
+  return model<InboxDone>(db, 'InboxDone', doneSchema);
+}
+
+/** Items older than this are not resumed at start-up (DingTalk's own redelivery window is about a minute). */
+const resumeWindowMs = 24 * 3600_000;
+
 export type Worker = (message: InboundMessage) => Promise<void>;
 
 const maxAttempts = 5;
@@ -59,18 +77,19 @@ export class Inbox {
    * it is still pending and not queued here (a resumed delivery).
    */
   async accept(message: InboundMessage): Promise<'new' | 'duplicate'> {
-    try {
-      await inboxModel(this.db).create({
-        _id: message.msgId,
-        status: 'pending',
-        message,
-        receivedAt: this.now(),
-        attempts: 0,
-      });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      const existing = await inboxModel(this.db).findById(message.msgId, { status: 1 }).lean();
-      if (existing?.status === 'pending') this.schedule(message);
+    const stored = await insertBatcher<InboxItem>(inboxModel(this.db)).insert({
+      _id: message.msgId,
+      status: 'pending',
+      message,
+      receivedAt: this.now(),
+      attempts: 0,
+    });
+    if (stored === 'duplicate') {
+      const [item, done] = await Promise.all([
+        inboxModel(this.db).findById(message.msgId, { status: 1 }).lean(),
+        inboxDoneModel(this.db).findById(message.msgId).lean(),
+      ]);
+      if (item?.status === 'pending' && !done) this.schedule(message);
       return 'duplicate';
     }
     this.schedule(message);
@@ -79,7 +98,19 @@ export class Inbox {
 
   /** Picks up items a previous process stored but did not finish. */
   async resumePending(): Promise<number> {
-    const pending = await inboxModel(this.db).find({ status: 'pending' }).sort({ receivedAt: 1 }).lean();
+    const since = new Date(this.now().getTime() - resumeWindowMs);
+    const recent = await inboxModel(this.db)
+      .find({ status: 'pending', receivedAt: { $gte: since } })
+      .sort({ receivedAt: 1 })
+      .lean();
+    const done = new Set(
+      (
+        await inboxDoneModel(this.db)
+          .find({ at: { $gte: since } }, { _id: 1 })
+          .lean()
+      ).map((d) => d._id),
+    );
+    const pending = recent.filter((item) => !done.has(item._id));
     for (const item of pending) this.schedule(item.message);
     if (pending.length > 0) this.logger.info({ count: pending.length }, 'resumed pending inbox items');
     return pending.length;

@@ -1,6 +1,7 @@
 import type { Db } from '../../server/db/mongo.ts';
 import type { OutMessage } from '../../server/dingtalk/message.ts';
-import { listTeams, type WhoIs, whoIs } from '../../server/directory/directory-service.ts';
+import type { DirectoryCache } from '../../server/directory/directory-cache.ts';
+import type { WhoIs } from '../../server/directory/directory-service.ts';
 import type { Organisation } from '../../server/directory/organisation-model.ts';
 import type { Logger } from '../../server/log.ts';
 import type { Notice } from '../../server/notifications/outbox.ts';
@@ -36,6 +37,7 @@ export interface ConversationSettings {
 
 export interface ConversationDeps {
   db: Db;
+  directory: DirectoryCache;
   settings: ConversationSettings;
   now: () => Date;
   notify: (items: Array<{ key: string; notice: Notice }>) => Promise<void>;
@@ -43,7 +45,7 @@ export interface ConversationDeps {
 }
 
 export async function handleTurn(deps: ConversationDeps, msg: InboundMessage): Promise<OutMessage[]> {
-  const who: WhoIs = msg.senderUserId ? await whoIs(deps.db, msg.senderUserId) : { kind: 'unknown' };
+  const who: WhoIs = msg.senderUserId ? await deps.directory.whoIs(msg.senderUserId) : { kind: 'unknown' };
   switch (who.kind) {
     case 'unknown':
       return [replies.unregistered()];
@@ -224,7 +226,9 @@ async function file(
     now,
   );
   // Enqueued on every (re)run; the outbox key makes it one notice.
-  const sorting = (await listTeams(deps.db)).filter((t) => t.kind === 'sorting' && t.groupConversationId);
+  const sorting = (await deps.directory.listTeams()).filter(
+    (t) => t.kind === 'sorting' && t.groupConversationId,
+  );
   await deps.notify(
     sorting.map((team) => ({
       key: `ticket-created:${ticket._id}:${team.id}`,

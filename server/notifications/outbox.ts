@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
-import { type Db, isDuplicateKey, model } from '../db/mongo.ts';
+import { insertBatcher } from '../db/insert-batcher.ts';
+import { type Db, model } from '../db/mongo.ts';
 import type { CardSpec, DingTalkPort } from '../dingtalk/dingtalk-client.ts';
 import type { OutMessage } from '../dingtalk/message.ts';
 import type { Logger } from '../log.ts';
@@ -10,7 +11,7 @@ import { maxDeliveryAttempts, retryDelayMs } from './backoff.ts';
  * outbox. `_id` is a key derived from what caused the notice
  * (`ticket-created:SD-2026-000001:sorting`), so the same cause enqueued twice
  * — a redelivered message, a sweep on two servers — is one notice. Delivery
- * claims each attempt with a unique insert and a lease before calling
+ * claims each attempt with a unique insert (which doubles as a lease) before calling
  * DingTalk, so two workers never send the same item; a failure is retried with backoff, never dropped.
  */
 export type Notice =
@@ -26,7 +27,6 @@ interface OutboxItem {
   status: 'pending' | 'sent' | 'failed';
   attempts: number;
   nextAttemptAt: Date;
-  leaseUntil?: Date;
   createdAt: Date;
   sentAt?: Date;
   lastError?: string;
@@ -39,7 +39,6 @@ const outboxSchema = new mongoose.Schema<OutboxItem>(
     status: String,
     attempts: Number,
     nextAttemptAt: Date,
-    leaseUntil: Date,
     createdAt: Date,
     sentAt: Date,
     lastError: String,
@@ -58,29 +57,20 @@ export async function enqueue(
   items: Array<{ key: string; notice: Notice }>,
   now: Date,
 ): Promise<string[]> {
-  if (items.length === 0) return [];
-  const docs = items.map((i) => ({
-    _id: i.key,
-    notice: i.notice,
-    status: 'pending' as const,
-    attempts: 0,
-    nextAttemptAt: now,
-    createdAt: now,
-  }));
-  try {
-    await outboxModel(db).insertMany(docs, { ordered: false });
-    return docs.map((d) => d._id);
-  } catch (err) {
-    if (!isDuplicateKey(err) && !isBulkDuplicateOnly(err)) throw err;
-    const inserted = (err as { insertedDocs?: Array<{ _id: string }> }).insertedDocs ?? [];
-    return inserted.map((d) => d._id);
-  }
-}
-
-function isBulkDuplicateOnly(err: unknown): boolean {
-  const writeErrors = (err as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> })
-    .writeErrors;
-  return Array.isArray(writeErrors) && writeErrors.every((w) => (w.code ?? w.err?.code) === 11000);
+  const batcher = insertBatcher<OutboxItem>(outboxModel(db));
+  const results = await Promise.all(
+    items.map((i) =>
+      batcher.insert({
+        _id: i.key,
+        notice: i.notice,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        createdAt: now,
+      }),
+    ),
+  );
+  return items.filter((_, n) => results[n] === 'inserted').map((i) => i.key);
 }
 
 export async function deliver(dingtalk: DingTalkPort, notice: Notice): Promise<void> {
@@ -106,7 +96,7 @@ const leaseMs = 60_000;
  * without isolation (two workers can both "win" a findOneAndUpdate), so the
  * exclusive step is a unique-`_id` insert, which it does enforce.
  */
-interface AttemptClaim {
+export interface AttemptClaim {
   _id: string;
   at: Date;
 }
@@ -131,28 +121,22 @@ export async function deliverOne(
   const t = now();
   const item = await Outbox.findById(key).lean();
   if (item?.status !== 'pending' || item.nextAttemptAt > t) return 'skipped';
-  if (item.leaseUntil && item.leaseUntil > t) return 'skipped';
   const attempt = item.attempts + 1;
-  try {
-    await outboxAttemptModel(db).create({ _id: `${key}#${attempt}`, at: t });
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    // Someone holds this attempt. If its holder died before recording it, move on to the next attempt number.
-    const held = await outboxAttemptModel(db).findById(`${key}#${attempt}`).lean();
-    if (held && held.at.getTime() + leaseMs <= t.getTime())
+  const claim = `${key}#${attempt}`;
+  if (
+    (await insertBatcher<AttemptClaim>(outboxAttemptModel(db)).insert({ _id: claim, at: t })) === 'duplicate'
+  ) {
+    // Another worker holds this attempt (its claim is its lease). If it died
+    // before recording the outcome, move on to the next attempt number.
+    const held = await outboxAttemptModel(db).findById(claim).lean();
+    if (held && held.at.getTime() + leaseMs <= t.getTime()) {
       await Outbox.updateOne({ _id: key }, { $set: { attempts: attempt } });
+    }
     return 'skipped';
   }
-  await Outbox.updateOne(
-    { _id: key },
-    { $set: { attempts: attempt, leaseUntil: new Date(t.getTime() + leaseMs) } },
-  );
   try {
     await deliver(dingtalk, item.notice);
-    await Outbox.updateOne(
-      { _id: key },
-      { $set: { status: 'sent', sentAt: now() }, $unset: { leaseUntil: 1 } },
-    );
+    await Outbox.updateOne({ _id: key }, { $set: { status: 'sent', sentAt: now(), attempts: attempt } });
     return 'sent';
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -162,10 +146,10 @@ export async function deliverOne(
       {
         $set: {
           status: failed ? 'failed' : 'pending',
+          attempts: attempt,
           lastError: message.slice(0, 500),
           nextAttemptAt: new Date(now().getTime() + retryDelayMs(attempt)),
         },
-        $unset: { leaseUntil: 1 },
       },
     );
     logger?.warn(

@@ -89,7 +89,7 @@ export function ticketModel(db: Db) {
  * DingTalk msgId, an email Message-ID …), `ticketNo` the number it received.
  * A redelivered or resumed message finds its claim and never files twice.
  */
-interface IntakeClaim {
+export interface IntakeClaim {
   _id: string;
   ticketNo: string;
   at: Date;
@@ -104,7 +104,7 @@ export function intakeClaimModel(db: Db) {
 }
 
 /** One document per issued ticket number: the insert is what makes a number ours (see reserveTicketNo). */
-interface TicketNumber {
+export interface TicketNumber {
   _id: string;
   sourceKey: string;
   at: Date;

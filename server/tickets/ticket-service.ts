@@ -1,13 +1,16 @@
 import { levelCatalog, type ResponseLevel } from '../../shared/catalog.ts';
 import { DomainError } from '../../shared/errors.ts';
 import { formatTicketNo, shanghaiYear } from '../../shared/ticket/number.ts';
-import { type Db, isDuplicateKey } from '../db/mongo.ts';
+import { insertBatcher } from '../db/insert-batcher.ts';
+import type { Db } from '../db/mongo.ts';
 import {
   type Actor,
   type Channel,
   counterModel,
+  type IntakeClaim,
   intakeClaimModel,
   type Ticket,
+  type TicketNumber,
   ticketModel,
   ticketNumberModel,
 } from './ticket-model.ts';
@@ -44,22 +47,22 @@ export async function fileTicket(
 ): Promise<{ ticket: Ticket; created: boolean }> {
   const Tickets = ticketModel(db);
   const Claims = intakeClaimModel(db);
-  let ticketNo = (await Claims.findById(input.sourceKey).lean())?.ticketNo;
-  if (!ticketNo) {
-    const fresh = await reserveTicketNo(db, settings.prefix, now, input.sourceKey);
-    try {
-      await Claims.create({ _id: input.sourceKey, ticketNo: fresh, at: now });
-      ticketNo = fresh;
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      // The same source is being filed elsewhere right now and claimed first:
-      // use its number (ours stays reserved and unused, a gap in the sequence).
-      ticketNo = (await Claims.findById(input.sourceKey).lean())?.ticketNo;
-      if (!ticketNo) throw err;
-    }
+  // Claim first, read only on a clash: the common case (a message seen for
+  // the first time) costs two batched inserts and no read. A clash —
+  // redelivery, a resumed message, the same message on two processes — uses
+  // the first claim's number; ours stays reserved and unused (a gap).
+  const fresh = await reserveTicketNo(db, settings.prefix, now, input.sourceKey);
+  const claimed = await insertBatcher<IntakeClaim>(Claims).insert({
+    _id: input.sourceKey,
+    ticketNo: fresh,
+    at: now,
+  });
+  const ticketNo = claimed === 'inserted' ? fresh : (await Claims.findById(input.sourceKey).lean())?.ticketNo;
+  if (!ticketNo) throw new Error(`intake claim ${input.sourceKey} vanished`);
+  if (claimed === 'duplicate') {
+    const existing = await Tickets.findById(ticketNo).lean();
+    if (existing) return { ticket: existing as Ticket, created: false };
   }
-  const existing = await Tickets.findById(ticketNo).lean();
-  if (existing) return { ticket: existing as Ticket, created: false };
   const by: Actor = { kind: 'customer', userId: input.contact.userId, name: input.contact.name };
   const ticket: Ticket = {
     _id: ticketNo,
@@ -90,15 +93,10 @@ export async function fileTicket(
       },
     ],
   };
-  try {
-    await Tickets.create(ticket);
-    return { ticket, created: true };
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    const winner = await Tickets.findById(ticketNo).lean();
-    if (!winner) throw err;
-    return { ticket: winner as Ticket, created: false };
-  }
+  if ((await insertBatcher<Ticket>(Tickets).insert(ticket)) === 'inserted') return { ticket, created: true };
+  const winner = await Tickets.findById(ticketNo).lean();
+  if (!winner) throw new Error(`ticket ${ticketNo} vanished`);
+  return { ticket: winner as Ticket, created: false };
 }
 
 /**
@@ -111,23 +109,81 @@ export async function fileTicket(
  */
 async function reserveTicketNo(db: Db, prefix: string, now: Date, sourceKey: string): Promise<string> {
   const year = shanghaiYear(now);
-  const counterId = `ticket:${prefix}:${year}`;
-  const Counters = counterModel(db);
+  const allocator = allocatorFor(db, `ticket:${prefix}:${year}`);
   const Numbers = ticketNumberModel(db);
-  let seq = ((await Counters.findById(counterId).lean())?.seq ?? 0) + 1;
-  for (let tries = 0; ; tries++, seq++) {
+  for (let tries = 0; tries < 10_000; tries++) {
+    const seq = await allocator.candidate();
     const ticketNo = formatTicketNo(prefix, year, seq);
-    try {
-      await Numbers.create({ _id: ticketNo, sourceKey, at: now });
-    } catch (err) {
-      if (!isDuplicateKey(err) || tries > 10_000) throw err;
-      continue;
+    if (
+      (await insertBatcher<TicketNumber>(Numbers).insert({ _id: ticketNo, sourceKey, at: now })) ===
+      'inserted'
+    ) {
+      allocator.issued(seq);
+      return ticketNo;
     }
-    await Counters.updateOne({ _id: counterId }, { $max: { seq } }, { upsert: true }).catch((e: unknown) => {
-      if (!isDuplicateKey(e)) throw e; // two first upserts raced; the hint exists either way
-    });
-    return ticketNo;
   }
+  throw new Error('no free ticket number after 10,000 tries');
+}
+
+/**
+ * Candidate numbers for one sequence in this process: distinct within the
+ * process without touching the database; across processes the number insert
+ * decides. The counter document is a hint where to start (read once) and is
+ * moved forward at most twice a second, so another process starting later
+ * skips ahead instead of probing every issued number.
+ */
+class SequenceAllocator {
+  private next: number | undefined;
+  private loading: Promise<void> | undefined;
+  private highest = 0;
+  private hintTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly counterId: string,
+  ) {}
+
+  async candidate(): Promise<number> {
+    if (this.next === undefined) {
+      this.loading ??= counterModel(this.db)
+        .findById(this.counterId)
+        .lean()
+        .then((c) => {
+          this.next ??= (c?.seq ?? 0) + 1;
+        });
+      await this.loading;
+    }
+    const seq = this.next!;
+    this.next = seq + 1;
+    return seq;
+  }
+
+  issued(seq: number): void {
+    this.highest = Math.max(this.highest, seq);
+    this.hintTimer ??= setTimeout(() => {
+      this.hintTimer = undefined;
+      void counterModel(this.db)
+        .updateOne({ _id: this.counterId }, { $max: { seq: this.highest } }, { upsert: true })
+        .catch(() => {}); // a hint: a lost update only costs a few extra probes later
+    }, 500);
+    this.hintTimer.unref();
+  }
+}
+
+const allocators = new WeakMap<Db, Map<string, SequenceAllocator>>();
+
+function allocatorFor(db: Db, counterId: string): SequenceAllocator {
+  let byId = allocators.get(db);
+  if (!byId) {
+    byId = new Map();
+    allocators.set(db, byId);
+  }
+  let a = byId.get(counterId);
+  if (!a) {
+    a = new SequenceAllocator(db, counterId);
+    byId.set(counterId, a);
+  }
+  return a;
 }
 
 function titleFrom(description: string): string {

@@ -81,16 +81,25 @@ describe('bot killed with SIGKILL mid-stream', () => {
     };
     // Stream 2: a customer in a dialogue who waits for each answer, like a person.
     const dialogue = async () => {
-      const steps = ['报障', 'KMS', '2', '对话用例：报表导出超时，影响月结'];
+      // Each step waits for the answer to *this* step. A reply may come twice
+      // when the bot dies after replying but before recording the turn as
+      // worked (replies are at-least-once; the dialogue step is exactly-once).
+      const steps: Array<[string, string]> = [
+        ['报障', '请选择产品线'],
+        ['KMS', '请选择响应级别'],
+        ['2', '请描述问题现象'],
+        ['对话用例：报表导出超时，影响月结', '工单已受理'],
+      ];
       const answers: string[] = [];
-      for (const text of steps) {
+      for (const [text, expected] of steps) {
         const { msgId, conversationId } = await sim.say({ userId: 'cust-xa-03', text, robotCode });
         const inbound = sim.records({ kind: 'inbound' }).find((r) => r.msgId === msgId)!;
         const reply = await sim.waitFor(
           (r) =>
             r.conversationId === conversationId &&
             r.seq > inbound.seq &&
-            (r.kind === 'reply' || r.kind === 'otoSend'),
+            (r.kind === 'reply' || r.kind === 'otoSend') &&
+            textOf(r).includes(expected),
           30_000,
         );
         answers.push(textOf(reply));
@@ -168,7 +177,9 @@ describe('bot killed with SIGKILL mid-stream', () => {
     expect(answers[1]).toContain('请选择响应级别');
     expect(answers[2]).toContain('请描述问题现象');
     expect(answers[3]).toContain('工单已受理');
-    expect(descriptions.filter((d) => d.startsWith('对话用例'))).toHaveLength(1);
+    const fromDialogue = tickets.filter((t) => t.description.startsWith('对话用例'));
+    expect(fromDialogue).toHaveLength(1);
+    expect(fromDialogue[0]).toMatchObject({ productLine: 'KMS', level: 2, contactUserId: 'cust-xa-03' });
     expect(tickets).toHaveLength(oneShot.length + 1);
   }, 120_000);
 });

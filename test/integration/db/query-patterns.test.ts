@@ -68,6 +68,8 @@ describe('query patterns on this database', () => {
     );
     expect(err).toBeDefined();
     expect((err as { writeErrors: unknown[] }).writeErrors).toHaveLength(1);
+    // The index of the failed document is what InsertBatcher maps back to its caller.
+    expect((err as { writeErrors: Array<{ index: number }> }).writeErrors[0]!.index).toBe(1);
     expect((err as { insertedDocs: Array<{ _id: string }> }).insertedDocs.map((d) => d._id).sort()).toEqual([
       'b',
       'c',
