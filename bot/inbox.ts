@@ -139,10 +139,7 @@ export class Inbox {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.work(message);
-        await Inbox.updateOne(
-          { _id: message.msgId },
-          { $set: { status: 'done', doneAt: this.now() }, $inc: { attempts: 1 } },
-        );
+        await insertBatcher<InboxDone>(inboxDoneModel(this.db)).insert({ _id: message.msgId, at: this.now() });
         return;
       } catch (err) {
         const failed = attempt >= maxAttempts;

@@ -82,12 +82,12 @@ async function customerTurn(
   ) {
     state = { kind: 'idle' };
   }
-  const before = state;
   const turn = await customerStep(deps, msg, who, state, now);
 
-  // Only turns that touch a dialogue are written; read-only turns (查询, 我的工单
-  // outside a dialogue) can simply run again.
-  if (saved || turn.state.kind !== 'idle' || before.kind !== 'idle' || turn.filed) {
+  // Only turns that start, continue or end a dialogue are written. Turns
+  // outside one can simply run again: they only read, or file a ticket, which
+  // the intake claim makes idempotent.
+  if (turn.state.kind !== 'idle' || (saved?.state.kind ?? 'idle') !== 'idle') {
     await Dialogues.updateOne(
       { _id: key },
       { $set: { state: turn.state, lastMsgId: msg.msgId, lastReplies: turn.replies, updatedAt: now } },

@@ -1,12 +1,12 @@
 import type { Db } from '../db/mongo.ts';
 import type { DingTalkPort } from '../dingtalk/dingtalk-client.ts';
 import type { Logger } from '../log.ts';
-import { deliverOne, dueKeys, enqueue, type Notice } from './outbox.ts';
+import { deliverItem, dueItems, enqueue, type Notice, removeSent } from './outbox.ts';
 
 /**
  * Sends outbox items: at once after they are enqueued in this process, and
  * on a periodic pass for retries and for items enqueued by processes that
- * died before sending.
+ * died before sending (see outbox.ts).
  */
 export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
@@ -24,7 +24,7 @@ export class OutboxWorker {
   /** Enqueues and starts delivery of the new items without waiting for it. */
   async send(items: Array<{ key: string; notice: Notice }>): Promise<void> {
     const fresh = await enqueue(this.db, items, this.now());
-    for (const key of fresh) this.track(deliverOne(this.db, this.dingtalk, key, this.now, this.logger));
+    for (const item of fresh) this.track(deliverItem(this.db, this.dingtalk, item, this.now, this.logger));
   }
 
   start(): void {
@@ -36,9 +36,14 @@ export class OutboxWorker {
     if (this.passing) return;
     this.passing = true;
     try {
-      for (const key of await dueKeys(this.db, this.now())) {
-        await deliverOne(this.db, this.dingtalk, key, this.now, this.logger);
+      const sent: string[] = [];
+      for (const item of await dueItems(this.db, this.now())) {
+        const outcome = await deliverItem(this.db, this.dingtalk, item, this.now, this.logger, {
+          checkSent: true,
+        });
+        if (outcome === 'sent' || outcome === 'alreadySent') sent.push(item._id);
       }
+      await removeSent(this.db, sent);
     } catch (err) {
       this.logger.error({ err }, 'outbox pass failed');
     } finally {

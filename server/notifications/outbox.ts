@@ -8,11 +8,21 @@ import { maxDeliveryAttempts, retryDelayMs } from './backoff.ts';
 
 /**
  * Every notice the product sends on its own initiative goes through this
- * outbox. `_id` is a key derived from what caused the notice
- * (`ticket-created:SD-2026-000001:sorting`), so the same cause enqueued twice
- * — a redelivered message, a sweep on two servers — is one notice. Delivery
- * claims each attempt with a unique insert (which doubles as a lease) before calling
- * DingTalk, so two workers never send the same item; a failure is retried with backoff, never dropped.
+ * outbox, exactly once:
+ *
+ * - `_id` is a key derived from what caused the notice
+ *   (`ticket-created:SD-2026-000001:sorting`), so the same cause enqueued
+ *   twice — a redelivered message, a sweep on two servers — is one item.
+ * - Each delivery attempt is claimed by inserting `<key>#<n>`; only the
+ *   claimant calls DingTalk, so two workers never send the same item. The
+ *   claim's time is its lease: a claimant that died is taken over after it.
+ * - Success is recorded by inserting a sent marker (`_id` = key). Inserts
+ *   batch and updates do not (see InsertBatcher; FerretDB v1 serialises
+ *   updates), so the hot path writes only inserts. Failures (rare) update the
+ *   item with its next attempt time: retried with backoff, never dropped.
+ * - The periodic pass looks at items whose safety-net time has come
+ *   (`nextAttemptAt`, enqueue + 30 s): sent ones are removed, the others
+ *   (their process died, or a retry is due) are delivered.
  */
 export type Notice =
   | { kind: 'group'; conversationId: string; message: OutMessage }
@@ -21,14 +31,13 @@ export type Notice =
   | { kind: 'card'; card: CardSpec }
   | { kind: 'cardUpdate'; outTrackId: string; params: Record<string, string> };
 
-interface OutboxItem {
+export interface OutboxItem {
   _id: string;
   notice: Notice;
-  status: 'pending' | 'sent' | 'failed';
+  status: 'pending' | 'failed';
   attempts: number;
   nextAttemptAt: Date;
   createdAt: Date;
-  sentAt?: Date;
   lastError?: string;
 }
 
@@ -40,7 +49,6 @@ const outboxSchema = new mongoose.Schema<OutboxItem>(
     attempts: Number,
     nextAttemptAt: Date,
     createdAt: Date,
-    sentAt: Date,
     lastError: String,
   },
   { versionKey: false, minimize: false },
@@ -51,26 +59,51 @@ export function outboxModel(db: Db) {
   return model<OutboxItem>(db, 'OutboxItem', outboxSchema);
 }
 
-/** Adds notices; keys already present are left as they are. Returns the keys that were new. */
+export interface AttemptClaim {
+  _id: string;
+  at: Date;
+}
+const attemptSchema = new mongoose.Schema<AttemptClaim>({ _id: String, at: Date }, { versionKey: false });
+
+export function outboxAttemptModel(db: Db) {
+  return model<AttemptClaim>(db, 'OutboxAttempt', attemptSchema);
+}
+
+export interface SentMarker {
+  _id: string;
+  at: Date;
+  attempt: number;
+}
+const sentSchema = new mongoose.Schema<SentMarker>(
+  { _id: String, at: Date, attempt: Number },
+  { versionKey: false },
+);
+
+export function outboxSentModel(db: Db) {
+  return model<SentMarker>(db, 'OutboxSent', sentSchema);
+}
+
+/** How long after enqueueing the periodic pass checks that an item went out. */
+export const safetyNetMs = 30_000;
+const leaseMs = 60_000;
+
+/** Adds notices; keys already present are left as they are. Returns the items that were new. */
 export async function enqueue(
   db: Db,
   items: Array<{ key: string; notice: Notice }>,
   now: Date,
-): Promise<string[]> {
+): Promise<OutboxItem[]> {
   const batcher = insertBatcher<OutboxItem>(outboxModel(db));
-  const results = await Promise.all(
-    items.map((i) =>
-      batcher.insert({
-        _id: i.key,
-        notice: i.notice,
-        status: 'pending',
-        attempts: 0,
-        nextAttemptAt: now,
-        createdAt: now,
-      }),
-    ),
-  );
-  return items.filter((_, n) => results[n] === 'inserted').map((i) => i.key);
+  const docs: OutboxItem[] = items.map((i) => ({
+    _id: i.key,
+    notice: i.notice,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: new Date(now.getTime() + safetyNetMs),
+    createdAt: now,
+  }));
+  const results = await Promise.all(docs.map((d) => batcher.insert(d)));
+  return docs.filter((_, n) => results[n] === 'inserted');
 }
 
 export async function deliver(dingtalk: DingTalkPort, notice: Notice): Promise<void> {
@@ -88,60 +121,43 @@ export async function deliver(dingtalk: DingTalkPort, notice: Notice): Promise<v
   }
 }
 
-const leaseMs = 60_000;
+export type DeliveryOutcome = 'sent' | 'alreadySent' | 'retry' | 'failed' | 'skipped';
 
 /**
- * Attempt claims: inserting `<key>#<attempt>` is what entitles a worker to
- * make that delivery attempt. FerretDB v1 applies conditional updates
- * without isolation (two workers can both "win" a findOneAndUpdate), so the
- * exclusive step is a unique-`_id` insert, which it does enforce.
+ * Makes the next delivery attempt of an item if nobody else is making it.
+ * `item` is the stored item as just enqueued (immediate delivery) or as read
+ * by the pass; the pass also checks the sent marker first.
  */
-export interface AttemptClaim {
-  _id: string;
-  at: Date;
-}
-const attemptSchema = new mongoose.Schema<AttemptClaim>({ _id: String, at: Date }, { versionKey: false });
-
-export function outboxAttemptModel(db: Db) {
-  return model<AttemptClaim>(db, 'OutboxAttempt', attemptSchema);
-}
-
-/**
- * Delivers one item if it is due and nobody else is delivering it.
- * Returns what happened, for logs and tests.
- */
-export async function deliverOne(
+export async function deliverItem(
   db: Db,
   dingtalk: DingTalkPort,
-  key: string,
+  item: OutboxItem,
   now: () => Date,
   logger?: Logger,
-): Promise<'sent' | 'retry' | 'failed' | 'skipped'> {
-  const Outbox = outboxModel(db);
+  opts: { checkSent?: boolean } = {},
+): Promise<DeliveryOutcome> {
+  const key = item._id;
+  if (item.status !== 'pending') return 'skipped';
+  if (opts.checkSent && (await outboxSentModel(db).findById(key).lean())) return 'alreadySent';
   const t = now();
-  const item = await Outbox.findById(key).lean();
-  if (item?.status !== 'pending' || item.nextAttemptAt > t) return 'skipped';
   const attempt = item.attempts + 1;
   const claim = `${key}#${attempt}`;
   if (
     (await insertBatcher<AttemptClaim>(outboxAttemptModel(db)).insert({ _id: claim, at: t })) === 'duplicate'
   ) {
-    // Another worker holds this attempt (its claim is its lease). If it died
-    // before recording the outcome, move on to the next attempt number.
     const held = await outboxAttemptModel(db).findById(claim).lean();
     if (held && held.at.getTime() + leaseMs <= t.getTime()) {
-      await Outbox.updateOne({ _id: key }, { $set: { attempts: attempt } });
+      // Its holder died before recording the outcome: the next pass makes the next attempt.
+      await outboxModel(db).updateOne({ _id: key }, { $set: { attempts: attempt } });
     }
     return 'skipped';
   }
   try {
     await deliver(dingtalk, item.notice);
-    await Outbox.updateOne({ _id: key }, { $set: { status: 'sent', sentAt: now(), attempts: attempt } });
-    return 'sent';
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const failed = attempt >= maxDeliveryAttempts;
-    await Outbox.updateOne(
+    await outboxModel(db).updateOne(
       { _id: key },
       {
         $set: {
@@ -158,14 +174,38 @@ export async function deliverOne(
     );
     return failed ? 'failed' : 'retry';
   }
+  await insertBatcher<SentMarker>(outboxSentModel(db)).insert({ _id: key, at: now(), attempt });
+  return 'sent';
 }
 
-/** Keys of pending items that are due (the worker's periodic pass). */
-export async function dueKeys(db: Db, now: Date, limit = 200): Promise<string[]> {
-  const rows = await outboxModel(db)
-    .find({ status: 'pending', nextAttemptAt: { $lte: now } }, { _id: 1 })
+/** Delivers one stored item by key (the pass, tests). */
+export async function deliverOne(
+  db: Db,
+  dingtalk: DingTalkPort,
+  key: string,
+  now: () => Date,
+  logger?: Logger,
+): Promise<DeliveryOutcome> {
+  const item = await outboxModel(db).findById(key).lean();
+  if (!item || item.nextAttemptAt > now()) return 'skipped';
+  return deliverItem(db, dingtalk, item, now, logger, { checkSent: true });
+}
+
+/** Pending items whose time has come (the worker's periodic pass). */
+export async function dueItems(db: Db, now: Date, limit = 200): Promise<OutboxItem[]> {
+  return outboxModel(db)
+    .find({ status: 'pending', nextAttemptAt: { $lte: now } })
     .sort({ nextAttemptAt: 1 })
     .limit(limit)
     .lean();
-  return rows.map((r) => r._id);
+}
+
+/** Removes items known to be sent; their sent markers keep them from going out again. */
+export async function removeSent(db: Db, keys: string[]): Promise<void> {
+  if (keys.length > 0) await outboxModel(db).deleteMany({ _id: { $in: keys } });
+}
+
+/** Whether a notice went out (tests, the admin view). */
+export async function isSent(db: Db, key: string): Promise<boolean> {
+  return !!(await outboxSentModel(db).findById(key).lean());
 }

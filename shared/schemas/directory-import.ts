@@ -76,6 +76,8 @@ export const servicePeriodSchema = z
     message: '服务期结束日期早于开始日期',
     // Also when another field of the period is wrong, as long as both dates are real.
     when: ({ value }) => {
+      // `value` is whatever was given, possibly not an object at all (null, a string…).
+      if (typeof value !== 'object' || value === null) return false;
       const p = value as { from?: unknown; to?: unknown };
       return typeof p.from === 'string' && isIsoDate(p.from) && typeof p.to === 'string' && isIsoDate(p.to);
     },

@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../server/db/mongo.ts';
 import { simulatorApp } from '../../../server/demo/simulator-registry.ts';
 import { DingTalkClient } from '../../../server/dingtalk/dingtalk-client.ts';
-import { deliverOne, enqueue, outboxModel } from '../../../server/notifications/outbox.ts';
+import {
+  deliverOne,
+  enqueue,
+  isSent,
+  outboxModel,
+  safetyNetMs,
+} from '../../../server/notifications/outbox.ts';
 import { OutboxWorker } from '../../../server/notifications/outbox-worker.ts';
 import type { Simulator } from '../../../simulator/simulator.ts';
 import { freshDbName, openTestDb } from '../../support/db.ts';
@@ -51,13 +57,13 @@ describe('outbox', () => {
       [{ key: 'k-dup', notice: { kind: 'group', conversationId: 'cid-ops', message: text('两次') } }],
       now,
     );
-    expect(first).toEqual(['k-dup']);
+    expect(first.map((i) => i._id)).toEqual(['k-dup']);
     expect(second).toEqual([]);
     expect(await outboxModel(a).countDocuments({ _id: 'k-dup' })).toBe(1);
   });
 
   it('sends each item exactly once with two workers racing on every item', async () => {
-    const now = new Date();
+    const now = new Date(Date.now() - 60_000); // already due for the pass
     const keys = Array.from({ length: 20 }, (_, i) => `race-${i}`);
     await enqueue(
       a,
@@ -77,7 +83,35 @@ describe('outbox', () => {
         .filter((r) => r.content.type === 'text' && r.content.text === `通知 ${key}`);
       expect(sent, key).toHaveLength(1);
     }
-    expect(await outboxModel(a).countDocuments({ _id: { $in: keys }, status: 'sent' })).toBe(20);
+    for (const key of keys) expect(await isSent(a, key), key).toBe(true);
+    // Delivering again (a pass on either process) sends nothing more.
+    await Promise.all(keys.map((key) => deliverOne(b, dingtalk, key, clock)));
+    const all = sim
+      .records({ kind: 'groupSend' })
+      .filter((r) => r.content.type === 'text' && r.content.text.startsWith('通知 race-'));
+    expect(all).toHaveLength(20);
+  });
+
+  it('the pass delivers what a dead process enqueued, then clears it', async () => {
+    let t = new Date('2026-03-02T02:00:00Z');
+    const clock = () => t;
+    await enqueue(
+      a,
+      [{ key: 'orphan', notice: { kind: 'group', conversationId: 'cid-ops', message: text('孤儿通知') } }],
+      t,
+    );
+    const worker = new OutboxWorker(b, dingtalk, logger, clock);
+    await worker.pass(); // before the safety net: the enqueuing process may still be sending
+    expect(await isSent(a, 'orphan')).toBe(false);
+    t = new Date(t.getTime() + safetyNetMs);
+    await worker.pass();
+    expect(await isSent(a, 'orphan')).toBe(true);
+    await worker.pass();
+    expect(await outboxModel(a).findById('orphan').lean()).toBeNull();
+    const sent = sim
+      .records({ kind: 'groupSend' })
+      .filter((r) => r.content.type === 'text' && r.content.text === '孤儿通知');
+    expect(sent).toHaveLength(1);
   });
 
   it('retries a failed delivery with backoff and never loses it', async () => {
@@ -107,10 +141,8 @@ describe('outbox', () => {
     });
     t = new Date(t.getTime() + 60_000);
     await worker.pass();
-    expect(await outboxModel(a).findById('to-new-group').lean()).toMatchObject({
-      status: 'sent',
-      attempts: 2,
-    });
+    expect(await isSent(a, 'to-new-group')).toBe(true);
+    expect(await outboxModel(a).findById('to-new-group').lean()).toBeNull(); // cleared by the pass
     expect(sim.records({ kind: 'groupSend', conversationId: 'cid-later' })).toHaveLength(1);
   });
 });
