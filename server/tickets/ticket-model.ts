@@ -40,6 +40,8 @@ export interface Ticket {
   /** Conversation the ticket was filed from, to reach the customer later. */
   conversationId?: string;
   open: boolean;
+  /** Idempotency key from the source (`dingtalk:<msgId>`, an email Message-ID, a hotline call id); unique. */
+  sourceKey: string;
   createdAt: Date;
   updatedAt: Date;
   timeline: TimelineEntry[];
@@ -72,6 +74,7 @@ const ticketSchema = new mongoose.Schema<Ticket>(
     channel: String,
     conversationId: String,
     open: { type: Boolean, required: true },
+    sourceKey: { type: String, required: true, unique: true },
     createdAt: Date,
     updatedAt: Date,
     timeline: [timelineSchema],
@@ -82,40 +85,6 @@ ticketSchema.index({ orgId: 1, open: 1, createdAt: -1 });
 
 export function ticketModel(db: Db) {
   return model<Ticket>(db, 'Ticket', ticketSchema);
-}
-
-/**
- * Intake claims make filing idempotent: `_id` is the source's own key (the
- * DingTalk msgId, an email Message-ID …), `ticketNo` the number it received.
- * A redelivered or resumed message finds its claim and never files twice.
- */
-export interface IntakeClaim {
-  _id: string;
-  ticketNo: string;
-  at: Date;
-}
-const claimSchema = new mongoose.Schema<IntakeClaim>(
-  { _id: String, ticketNo: String, at: Date },
-  { versionKey: false },
-);
-
-export function intakeClaimModel(db: Db) {
-  return model<IntakeClaim>(db, 'IntakeClaim', claimSchema);
-}
-
-/** One document per issued ticket number: the insert is what makes a number ours (see reserveTicketNo). */
-export interface TicketNumber {
-  _id: string;
-  sourceKey: string;
-  at: Date;
-}
-const ticketNumberSchema = new mongoose.Schema<TicketNumber>(
-  { _id: String, sourceKey: String, at: Date },
-  { versionKey: false },
-);
-
-export function ticketNumberModel(db: Db) {
-  return model<TicketNumber>(db, 'TicketNumber', ticketNumberSchema);
 }
 
 interface Counter {

@@ -3,17 +3,7 @@ import { DomainError } from '../../shared/errors.ts';
 import { formatTicketNo, shanghaiYear } from '../../shared/ticket/number.ts';
 import { insertBatcher } from '../db/insert-batcher.ts';
 import type { Db } from '../db/mongo.ts';
-import {
-  type Actor,
-  type Channel,
-  counterModel,
-  type IntakeClaim,
-  intakeClaimModel,
-  type Ticket,
-  type TicketNumber,
-  ticketModel,
-  ticketNumberModel,
-} from './ticket-model.ts';
+import { type Actor, type Channel, counterModel, type Ticket, ticketModel } from './ticket-model.ts';
 
 export interface NewTicket {
   orgId: string;
@@ -38,6 +28,15 @@ export interface TicketSettings {
  * Files a ticket once per source key. Safe to call again with the same key
  * (redelivery, a resumed inbox item, two processes): it returns the ticket
  * filed the first time and `created: false`.
+ *
+ * One batched insert in the common case. The ticket's `_id` is its number
+ * and `sourceKey` carries a unique index, so the insert itself is both the
+ * number reservation and the idempotency claim — inserts are the one thing
+ * FerretDB v1 makes exclusive (its updates are read-modify-write without
+ * isolation: two concurrent `$inc`s can both read 7 and write 8). FerretDB
+ * does not say which index refused a duplicate, so a refusal is looked up:
+ * the number taken by another process (try the next), or this source
+ * already filed (return that ticket).
  */
 export async function fileTicket(
   db: Db,
@@ -46,23 +45,28 @@ export async function fileTicket(
   now: Date,
 ): Promise<{ ticket: Ticket; created: boolean }> {
   const Tickets = ticketModel(db);
-  const Claims = intakeClaimModel(db);
-  // Claim first, read only on a clash: the common case (a message seen for
-  // the first time) costs two batched inserts and no read. A clash —
-  // redelivery, a resumed message, the same message on two processes — uses
-  // the first claim's number; ours stays reserved and unused (a gap).
-  const fresh = await reserveTicketNo(db, settings.prefix, now, input.sourceKey);
-  const claimed = await insertBatcher<IntakeClaim>(Claims).insert({
-    _id: input.sourceKey,
-    ticketNo: fresh,
-    at: now,
-  });
-  const ticketNo = claimed === 'inserted' ? fresh : (await Claims.findById(input.sourceKey).lean())?.ticketNo;
-  if (!ticketNo) throw new Error(`intake claim ${input.sourceKey} vanished`);
-  if (claimed === 'duplicate') {
-    const existing = await Tickets.findById(ticketNo).lean();
-    if (existing) return { ticket: existing as Ticket, created: false };
+  await Tickets.init(); // the unique sourceKey index must exist before the first insert
+  const year = shanghaiYear(now);
+  const allocator = allocatorFor(db, `ticket:${settings.prefix}:${year}`);
+  for (let tries = 0; tries < 10_000; tries++) {
+    const seq = await allocator.candidate();
+    const ticket = newTicketDoc(formatTicketNo(settings.prefix, year, seq), input, now);
+    if ((await insertBatcher<Ticket>(Tickets).insert(ticket)) === 'inserted') {
+      allocator.issued(seq);
+      return { ticket, created: true };
+    }
+    const holder = (await Tickets.findById(ticket._id).lean()) as Ticket | null;
+    if (holder?.sourceKey === input.sourceKey) return { ticket: holder, created: false };
+    if (!holder) {
+      allocator.release(seq); // our number is free: the source was filed under another
+      const filed = (await Tickets.findOne({ sourceKey: input.sourceKey }).lean()) as Ticket | null;
+      if (filed) return { ticket: filed, created: false };
+    }
   }
+  throw new Error('no free ticket number after 10,000 tries');
+}
+
+function newTicketDoc(ticketNo: string, input: NewTicket, now: Date): Ticket {
   const by: Actor = { kind: 'customer', userId: input.contact.userId, name: input.contact.name };
   const ticket: Ticket = {
     _id: ticketNo,
@@ -80,6 +84,7 @@ export async function fileTicket(
     channel: input.channel,
     ...(input.conversationId ? { conversationId: input.conversationId } : {}),
     open: true,
+    sourceKey: input.sourceKey,
     createdAt: now,
     updatedAt: now,
     timeline: [
@@ -93,41 +98,12 @@ export async function fileTicket(
       },
     ],
   };
-  if ((await insertBatcher<Ticket>(Tickets).insert(ticket)) === 'inserted') return { ticket, created: true };
-  const winner = await Tickets.findById(ticketNo).lean();
-  if (!winner) throw new Error(`ticket ${ticketNo} vanished`);
-  return { ticket: winner as Ticket, created: false };
-}
-
-/**
- * Reserves the next free number by inserting it: FerretDB v1 applies
- * updates as read-modify-write without isolation (two concurrent `$inc`s can
- * both read 7 and write 8), so only a unique-`_id` insert is a safe
- * allocation there. The counter document is merely a hint of where to start;
- * it may lag or even step back under contention, and the insert loop
- * corrects for it.
- */
-async function reserveTicketNo(db: Db, prefix: string, now: Date, sourceKey: string): Promise<string> {
-  const year = shanghaiYear(now);
-  const allocator = allocatorFor(db, `ticket:${prefix}:${year}`);
-  const Numbers = ticketNumberModel(db);
-  for (let tries = 0; tries < 10_000; tries++) {
-    const seq = await allocator.candidate();
-    const ticketNo = formatTicketNo(prefix, year, seq);
-    if (
-      (await insertBatcher<TicketNumber>(Numbers).insert({ _id: ticketNo, sourceKey, at: now })) ===
-      'inserted'
-    ) {
-      allocator.issued(seq);
-      return ticketNo;
-    }
-  }
-  throw new Error('no free ticket number after 10,000 tries');
+  return ticket;
 }
 
 /**
  * Candidate numbers for one sequence in this process: distinct within the
- * process without touching the database; across processes the number insert
+ * process without touching the database; across processes the ticket insert
  * decides. The counter document is a hint where to start (read once) and is
  * moved forward at most twice a second, so another process starting later
  * skips ahead instead of probing every issued number.
@@ -156,6 +132,11 @@ class SequenceAllocator {
     const seq = this.next!;
     this.next = seq + 1;
     return seq;
+  }
+
+  /** Gives back the latest candidate if it went unused, so the sequence has no gap. */
+  release(seq: number): void {
+    if (this.next === seq + 1) this.next = seq;
   }
 
   issued(seq: number): void {
