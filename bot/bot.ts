@@ -3,7 +3,8 @@ import type { DingTalkPort } from '../server/dingtalk/dingtalk-client.ts';
 import { DirectoryCache } from '../server/directory/directory-cache.ts';
 import type { Logger } from '../server/log.ts';
 import type { Notice } from '../server/notifications/outbox.ts';
-import { type ConversationSettings, handleTurn } from './conversation/conversation.ts';
+import { type ConversationSettings, handleTurn, loadDialogue } from './conversation/conversation.ts';
+import type { Dialogue } from './conversation/dialogue-model.ts';
 import { parseRobotMessage } from './inbound.ts';
 import { Inbox } from './inbox.ts';
 import { sendReplies } from './replies/send.ts';
@@ -32,12 +33,21 @@ export class Bot {
     const now = opts.now ?? (() => new Date());
     const log = opts.logger.child({ role: 'bot' });
     const directory = new DirectoryCache(opts.db);
+    const prefetches = new Map<string, Promise<Dialogue | null>>();
+    const arriving = new Map<string, number>();
+    // A prefetch serves the first attempt only; a retry reads afresh.
+    const takePrefetch = (msgId: string) => {
+      const p = prefetches.get(msgId);
+      prefetches.delete(msgId);
+      return p;
+    };
     this.inbox = new Inbox(
       opts.db,
       async (message) => {
         const replies = await handleTurn(
           { db: opts.db, directory, settings: opts.settings, now, notify: opts.notify, logger: log },
           message,
+          takePrefetch(message.msgId),
         );
         await sendReplies(opts.dingtalk, message, replies, now().getTime());
       },
@@ -54,7 +64,27 @@ export class Bot {
             log.warn({ error: parsed.error, data: data.slice(0, 300) }, 'dropped a malformed robot message');
             return;
           }
-          await this.inbox.accept(parsed.message);
+          const message = parsed.message;
+          // Idle means: nothing of this conversation queued, worked or still being stored here.
+          const key = `${message.conversationId}|${message.senderUserId}`;
+          const idle = this.inbox.isIdleFor(message) && !arriving.has(key);
+          arriving.set(key, (arriving.get(key) ?? 0) + 1);
+          if (idle) {
+            const early = loadDialogue(opts.db, message);
+            early.catch(() => {}); // an error surfaces when the turn awaits it
+            prefetches.set(message.msgId, early);
+            if (message.senderUserId) void directory.whoIs(message.senderUserId).catch(() => {});
+          }
+          try {
+            if ((await this.inbox.accept(message)) === 'duplicate') prefetches.delete(message.msgId);
+          } catch (err) {
+            prefetches.delete(message.msgId);
+            throw err;
+          } finally {
+            const left = (arriving.get(key) ?? 1) - 1;
+            if (left > 0) arriving.set(key, left);
+            else arriving.delete(key);
+          }
         },
         onCardCallback: async (data) => {
           log.info({ data: data.slice(0, 300) }, 'card callback');

@@ -96,6 +96,11 @@ export class Inbox {
     return 'new';
   }
 
+  /** True when nothing of this message's conversation and sender is queued or being worked here. */
+  isIdleFor(message: InboundMessage): boolean {
+    return !this.queues.has(`${message.conversationId}|${message.senderUserId}`);
+  }
+
   /** Picks up items a previous process stored but did not finish. */
   async resumePending(): Promise<number> {
     const since = new Date(this.now().getTime() - resumeWindowMs);
@@ -139,7 +144,10 @@ export class Inbox {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.work(message);
-        await insertBatcher<InboxDone>(inboxDoneModel(this.db)).insert({ _id: message.msgId, at: this.now() });
+        await insertBatcher<InboxDone>(inboxDoneModel(this.db)).insert({
+          _id: message.msgId,
+          at: this.now(),
+        });
         return;
       } catch (err) {
         const failed = attempt >= maxAttempts;
