@@ -317,10 +317,15 @@ describe('parseDirectoryImport checks the whole file', () => {
 });
 
 describe('non-object entries (found by the robustness fuzz test)', () => {
-  it.each([[null], ['2026-01-01'], [42], [[]]])('a service period of %j is an issue, not a crash', (period) => {
-    const result = parseDirectoryImport({
-      organisations: [{ id: 'o1', name: '单位', licences: [{ id: 'l1', productLine: 'EKP', servicePeriods: [period] }] }],
-    });
-    expect(result.ok).toBe(false);
-  });
+  it.each([[null], ['2026-01-01'], [42], [[]]])(
+    'a service period of %j is an issue, not a crash',
+    (period) => {
+      const result = parseDirectoryImport({
+        organisations: [
+          { id: 'o1', name: '单位', licences: [{ id: 'l1', productLine: 'EKP', servicePeriods: [period] }] },
+        ],
+      });
+      expect(result.ok).toBe(false);
+    },
+  );
 });
