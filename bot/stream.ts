@@ -131,6 +131,7 @@ export function createStreamClient(
     logger,
   );
   client.registerCallbackListener(TOPIC_ROBOT, (frame) => {
+    if (!isWellFormed(frame, logger)) return;
     void handlers
       .onRobotMessage(frame.data, frame)
       .then(() => client.socketCallBackResponse(frame.headers.messageId, {}))
@@ -143,6 +144,7 @@ export function createStreamClient(
       });
   });
   client.registerCallbackListener(TOPIC_CARD_CALLBACK, (frame) => {
+    if (!isWellFormed(frame, logger)) return;
     void handlers
       .onCardCallback(frame.data, frame)
       .then((response) => client.socketCallBackResponse(frame.headers.messageId, response ?? {}))
@@ -154,4 +156,20 @@ export function createStreamClient(
       });
   });
   return client;
+}
+
+/** A CALLBACK frame the bot can store and answer: a messageId to ack and a data string. */
+function isWellFormed(frame: DWClientDownStream, logger: Logger): boolean {
+  if (
+    typeof frame.headers?.messageId === 'string' &&
+    frame.headers.messageId !== '' &&
+    typeof frame.data === 'string'
+  ) {
+    return true;
+  }
+  logger.warn(
+    { topic: frame.headers?.topic, messageId: String(frame.headers?.messageId ?? '').slice(0, 100) },
+    'dropped a callback frame without messageId or data string',
+  );
+  return false;
 }

@@ -76,6 +76,8 @@ export interface Simulator {
   say(p: SayParams): Promise<{ msgId: string; conversationId: string }>;
   /** Pushes an arbitrary CALLBACK data string to the robot's app (fuzz tests). */
   sendRaw(p: { robotCode: string; data: string; topic?: string }): void;
+  /** Writes an arbitrary text frame to every open stream connection of the app (fuzz tests); returns how many. */
+  sendRawFrame(p: { appClientId: string; text: string }): number;
   /** Resolves once the card CALLBACK was written or queued; the ack's response is applied to the card later. */
   clickCard(p: ClickParams): Promise<void>;
   records(filter?: {
@@ -162,6 +164,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     registerGroup: (g) => void platform.registry.upsertGroup(g),
     say: async (p) => platform.say(p),
     sendRaw: (p) => platform.sendRaw(p),
+    sendRawFrame: (p) => platform.gateway.sendRawFrame(p.appClientId, p.text),
     clickCard: async (p) => platform.clickCard(p),
     records: (filter) => platform.recorder.list(filter),
     waitFor: (pred, timeoutMs) => platform.recorder.waitFor(pred, timeoutMs),

@@ -369,6 +369,20 @@ export class StreamGateway {
     return true;
   }
 
+  /**
+   * Writes an arbitrary text frame, as is, to every open connection of the app
+   * (fuzz tests: malformed frames). Returns how many connections it went to.
+   */
+  sendRawFrame(clientId: string, text: string): number {
+    let n = 0;
+    for (const c of this.conns.values()) {
+      if (c.clientId !== clientId || c.closing || c.ws.readyState !== WebSocket.OPEN) continue;
+      c.ws.send(text);
+      n += 1;
+    }
+    return n;
+  }
+
   disconnectAll(reason?: string, clientId?: string): void {
     for (const c of [...this.conns.values()])
       if (clientId === undefined || c.clientId === clientId) this.disconnect(c.id, reason);
