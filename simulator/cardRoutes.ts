@@ -134,10 +134,9 @@ export function addCardRoutes(router: Router, p: Platform): void {
     const parsed = parseBody(req, deliverSchema);
     if (!parsed.ok) return parsed.response;
     const body = parsed.value;
-    if (!body.outTrackId) return openApiError(400, 'param.outTrackIdEmpty', '业务标识 outTrackId 为空');
-    const card = p.cards.get(body.outTrackId);
-    if (!card || card.appClientId !== app.clientId)
-      return openApiError(400, 'param.cardNotExist', '卡片实例不存在');
+    const found = ownedCard(p, app, body.outTrackId);
+    if (!found.ok) return found.response;
+    const card = found.value;
     const delivery = deliverCard(p, app, card, body);
     if (!delivery.ok) return delivery.response;
     recordDeliveries(p, card, delivery.value.spaces);
@@ -150,10 +149,9 @@ export function addCardRoutes(router: Router, p: Platform): void {
     const parsed = parseBody(req, updateSchema);
     if (!parsed.ok) return parsed.response;
     const body = parsed.value;
-    if (!body.outTrackId) return openApiError(400, 'param.outTrackIdEmpty', '业务标识 outTrackId 为空');
-    const card = p.cards.get(body.outTrackId);
-    if (!card || card.appClientId !== app.clientId)
-      return openApiError(400, 'param.cardNotExist', '卡片实例不存在');
+    const found = ownedCard(p, app, body.outTrackId);
+    if (!found.ok) return found.response;
+    const card = found.value;
     const privateData = resolvePrivateData(p, body.privateData, body.userIdType);
     if (typeof privateData === 'string')
       return openApiError(400, 'param.userIdNotExist', `用户 userId 不存在: ${privateData}`);
@@ -173,10 +171,9 @@ export function addCardRoutes(router: Router, p: Platform): void {
     const parsed = parseBody(req, streamingSchema);
     if (!parsed.ok) return parsed.response;
     const body = parsed.value;
-    if (!body.outTrackId) return openApiError(400, 'param.outTrackIdEmpty', '业务标识 outTrackId 为空');
-    const card = p.cards.get(body.outTrackId);
-    if (!card || card.appClientId !== app.clientId)
-      return openApiError(400, 'param.cardNotExist', '卡片实例不存在');
+    const found = ownedCard(p, app, body.outTrackId);
+    if (!found.ok) return found.response;
+    const card = found.value;
     const current = card.cardParamMap[body.key] ?? '';
     p.cards.update(card, {
       cardParamMap: { [body.key]: body.isFull === false ? current + body.content : body.content },
@@ -204,6 +201,15 @@ function parseBody<T extends z.ZodType>(req: SimRequest, schema: T): Result<z.in
 }
 
 /** userIdType 2 keys private data by unionId; the card keeps it by userId. Returns a bad id as a string. */
+/** The app's own card by outTrackId; another app's card is reported like a missing one. */
+function ownedCard(p: Platform, app: RegisteredApp, outTrackId: string | undefined): Result<SimCard> {
+  if (!outTrackId) return refuse(openApiError(400, 'param.outTrackIdEmpty', '业务标识 outTrackId 为空'));
+  const card = p.cards.get(outTrackId);
+  if (!card || card.appClientId !== app.clientId)
+    return refuse(openApiError(400, 'param.cardNotExist', '卡片实例不存在'));
+  return { ok: true, value: card };
+}
+
 function resolvePrivateData(
   p: Platform,
   privateData: CreateBody['privateData'],

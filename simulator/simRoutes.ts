@@ -73,13 +73,8 @@ export function addSimRoutes(router: Router, p: Platform): void {
   const upsert =
     <T>(schema: z.ZodType<T>, apply: (v: T) => unknown) =>
     (req: SimRequest): SimResponse => {
-      const body = jsonBody(req);
-      if (!body.ok) return simError(400, 'invalidJson', '请求体不是合法的 JSON');
-      const parsed = schema.safeParse(body.value);
-      if (!parsed.success) {
-        const issue = firstIssue(parsed.error);
-        return simError(400, 'invalidField', `${issue.field}: ${issue.message}`, issue.field);
-      }
+      const parsed = parseSimBody(req, schema);
+      if (!parsed.ok) return parsed.response;
       try {
         return simOk(apply(parsed.data));
       } catch (err) {
@@ -206,17 +201,28 @@ export function addSimRoutes(router: Router, p: Platform): void {
 
 /** Parses the body, runs a user action, and turns its refusal into a 400 with the zh-CN reason. */
 function action<T>(req: SimRequest, schema: z.ZodType<T>, run: (body: T) => unknown): SimResponse {
-  const body = jsonBody(req);
-  if (!body.ok) return simError(400, 'invalidJson', '请求体不是合法的 JSON');
-  const parsed = schema.safeParse(body.value);
-  if (!parsed.success) {
-    const issue = firstIssue(parsed.error);
-    return simError(400, 'invalidField', `${issue.field}: ${issue.message}`, issue.field);
-  }
+  const parsed = parseSimBody(req, schema);
+  if (!parsed.ok) return parsed.response;
   try {
     return simOk(run(parsed.data));
   } catch (err) {
     if (err instanceof SimulatorError) return simError(400, 'refused', err.message);
     throw err;
   }
+}
+
+/** A JSON body checked against a schema; a failure is the 400 naming the first bad field. */
+function parseSimBody<T>(
+  req: SimRequest,
+  schema: z.ZodType<T>,
+): { ok: true; data: T } | { ok: false; response: SimResponse } {
+  const body = jsonBody(req);
+  if (!body.ok) return { ok: false, response: simError(400, 'invalidJson', '请求体不是合法的 JSON') };
+  const parsed = schema.safeParse(body.value);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const issue = firstIssue(parsed.error);
+  return {
+    ok: false,
+    response: simError(400, 'invalidField', `${issue.field}: ${issue.message}`, issue.field),
+  };
 }
