@@ -6,7 +6,7 @@ import type { Notice } from '../server/notifications/outbox.ts';
 import { type ConversationSettings, handleTurn, loadDialogue } from './conversation/conversation.ts';
 import type { Dialogue } from './conversation/dialogue-model.ts';
 import { parseRobotMessage } from './inbound.ts';
-import { Inbox } from './inbox.ts';
+import { Inbox, queueKey } from './inbox.ts';
 import { sendReplies } from './replies/send.ts';
 import { type BaseAwareClient, createStreamClient } from './stream.ts';
 
@@ -66,7 +66,7 @@ export class Bot {
           }
           const message = parsed.message;
           // Idle means: nothing of this conversation queued, worked or still being stored here.
-          const key = `${message.conversationId}|${message.senderUserId}`;
+          const key = queueKey(message);
           const idle = this.inbox.isIdleFor(message) && !arriving.has(key);
           arriving.set(key, (arriving.get(key) ?? 0) + 1);
           if (idle) {

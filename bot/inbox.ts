@@ -56,6 +56,11 @@ export function inboxDoneModel(db: Db) {
 /** Items older than this are not resumed at start-up (DingTalk's own redelivery window is about a minute). */
 const resumeWindowMs = 24 * 3600_000;
 
+/** Messages with the same key are worked one after another, in arrival order. */
+export function queueKey(message: InboundMessage): string {
+  return `${message.conversationId}|${message.senderUserId}`;
+}
+
 export type Worker = (message: InboundMessage) => Promise<void>;
 
 const maxAttempts = 5;
@@ -98,7 +103,7 @@ export class Inbox {
 
   /** True when nothing of this message's conversation and sender is queued or being worked here. */
   isIdleFor(message: InboundMessage): boolean {
-    return !this.queues.has(`${message.conversationId}|${message.senderUserId}`);
+    return !this.queues.has(queueKey(message));
   }
 
   /** Picks up items a previous process stored but did not finish. */
@@ -129,7 +134,7 @@ export class Inbox {
   private schedule(message: InboundMessage): void {
     if (this.queued.has(message.msgId)) return;
     this.queued.add(message.msgId);
-    const key = `${message.conversationId}|${message.senderUserId}`;
+    const key = queueKey(message);
     const previous = this.queues.get(key) ?? Promise.resolve();
     const next = previous.then(() => this.run(message));
     this.queues.set(key, next);

@@ -106,13 +106,6 @@ for (let i = 0; i < turns; i++)
 const floor = await measureFloor(turns);
 
 // ---- (b) intake throughput: bot vs raw inserts ----
-const commandCounts = new Map<string, number>();
-if (process.env.DESK_TRACE_DB === '1') {
-  desk.db.getClient().on('commandStarted', (e) => {
-    const k = `${e.commandName} ${String((e.command as Record<string, unknown>)[e.commandName])}`;
-    commandCounts.set(k, (commandCounts.get(k) ?? 0) + 1);
-  });
-}
 const before = await ticketModel(desk.db).countDocuments();
 const tIntake = performance.now();
 await Promise.all(
@@ -122,7 +115,6 @@ await Promise.all(
   }),
 );
 const intakeSeconds = (performance.now() - tIntake) / 1000;
-if (commandCounts.size > 0) console.log([...commandCounts].sort((a, b) => b[1] - a[1]));
 const filed = (await ticketModel(desk.db).countDocuments()) - before;
 const botRate = filed / intakeSeconds;
 

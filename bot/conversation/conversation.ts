@@ -25,7 +25,7 @@ import { type Intent, parseIntent } from './intent.ts';
  * frames or transports (stream today, HTTP callback later); it reads and
  * writes the database through the domain services and hands notices to the
  * outbox. Every effect is idempotent by msgId (see dialogue-model.ts and
- * fileTicket's intake claim), so a turn may safely run again.
+ * the ticket's unique source key), so a turn may safely run again.
  */
 export interface ConversationSettings {
   ticketPrefix: string;
@@ -104,7 +104,7 @@ async function customerTurn(
 
   // Only turns that start, continue or end a dialogue are written. Turns
   // outside one can simply run again: they only read, or file a ticket, which
-  // the intake claim makes idempotent.
+  // the ticket's unique source key makes idempotent.
   if (turn.state.kind !== 'idle' || (saved?.state.kind ?? 'idle') !== 'idle') {
     await Dialogues.updateOne(
       { _id: key },
@@ -118,7 +118,6 @@ async function customerTurn(
 interface Step {
   state: DialogueState;
   replies: OutMessage[];
-  filed?: Ticket;
 }
 
 async function customerStep(
@@ -207,7 +206,6 @@ async function advance(
   return {
     state: { kind: 'idle' },
     replies: [replies.ticketFiled(ticket, replies.responsePromise(ticket.level))],
-    filed: ticket,
   };
 }
 

@@ -13,7 +13,6 @@ export async function connectDb(uri: string, dbName: string): Promise<Db> {
     serverSelectionTimeoutMS: 10_000,
     // FerretDB v1 has no sessions; keep the driver from relying on them.
     retryWrites: false,
-    monitorCommands: process.env.DESK_TRACE_DB === '1',
   });
   await conn.asPromise();
   return conn;
