@@ -13,11 +13,11 @@ import type { InboundMessage } from './inbound.ts';
  */
 interface InboxItem {
   _id: string;
-  status: 'pending' | 'done' | 'failed';
+  /** 'failed' after the last attempt; being worked is recorded by an InboxDone marker, not here. */
+  status: 'pending' | 'failed';
   message: InboundMessage;
   receivedAt: Date;
   attempts: number;
-  doneAt?: Date;
   lastError?: string;
 }
 
@@ -28,7 +28,6 @@ const inboxSchema = new mongoose.Schema<InboxItem>(
     message: mongoose.Schema.Types.Mixed,
     receivedAt: Date,
     attempts: Number,
-    doneAt: Date,
     lastError: String,
   },
   { versionKey: false, minimize: false },
