@@ -8,19 +8,21 @@
  *     customers at once) against raw-driver inserts of the same ticket
  *     documents into the same database with the same concurrency.
  *
- * Everything runs in this process against an embedded FerretDB in a
- * throw-away directory; results go to bench/bot/RESULTS.md.
+ * The desk runs as its own process (`server/main.ts`, roles bot + worker),
+ * configured with credentials and endpoints like a production deployment
+ * against DingTalk — here the simulator, which runs in this process with the
+ * load generator, as DingTalk would run elsewhere. One embedded FerretDB in a
+ * throw-away directory serves both; results go to bench/bot/RESULTS.md.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
-import { loadConfig } from '../../server/config.ts';
 import { startEmbeddedDb } from '../../server/db/embedded.ts';
+import { connectDb } from '../../server/db/mongo.ts';
 import { registerDirectoryOnSimulator, simulatorApp } from '../../server/demo/simulator-registry.ts';
-import { startDesk } from '../../server/desk.ts';
 import { importDirectory } from '../../server/directory/import-directory.ts';
 import { ticketModel } from '../../server/tickets/ticket-model.ts';
 import { startSimulator } from '../../simulator/simulator.ts';
@@ -39,13 +41,6 @@ const ms = (v: number) => v.toFixed(2);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'desk-bench-'));
 const embedded = await startEmbeddedDb(dir);
 const sim = await startSimulator({ port: 0, pingIntervalMs: 0 });
-const config = loadConfig({
-  HTTP_PORT: '0',
-  LOG_LEVEL: 'silent',
-  ROLES: 'bot,worker',
-  DEMO_DATA: 'false',
-  MONGODB_DB: 'bench',
-});
 
 // A directory with one organisation and many contacts.
 const contacts = Array.from({ length: customers }, (_, i) => ({ userId: `bench-c${i}`, name: `客户${i}` }));
@@ -68,16 +63,36 @@ const directory = {
   staff: [{ userId: 'disp-1', name: '调度', teamIds: ['sorting'], roles: ['dispatcher'] }],
 };
 
-const desk = await startDesk({
-  config,
-  logger: pino({ level: 'silent' }),
-  simulator: sim,
-  mongoUri: embedded.uri,
-});
-const imported = await importDirectory(desk.db, directory);
+const db = await connectDb(embedded.uri, 'bench');
+const imported = await importDirectory(db, directory);
 if (!imported.ok) throw new Error(JSON.stringify(imported.issues));
-await registerDirectoryOnSimulator(desk.db, sim);
-while (sim.connections() === 0) await new Promise((r) => setTimeout(r, 20));
+await registerDirectoryOnSimulator(db, sim);
+// BENCH_DESK_NODE_ARGS passes flags to the desk's node, e.g. `--cpu-prof` to profile it.
+const deskNodeArgs = (process.env.BENCH_DESK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const deskProcess = spawn(process.execPath, [...deskNodeArgs, '--import', 'tsx', 'server/main.ts'], {
+  cwd: path.join(import.meta.dirname, '..', '..'),
+  stdio: ['ignore', 'ignore', 'inherit'],
+  env: {
+    ...process.env,
+    ROLES: 'bot,worker',
+    LOG_LEVEL: 'warn',
+    DEMO_DATA: 'false',
+    MONGODB_URI: embedded.uri,
+    MONGODB_DB: 'bench',
+    DINGTALK_CLIENT_ID: simulatorApp.clientId,
+    DINGTALK_CLIENT_SECRET: simulatorApp.clientSecret,
+    DINGTALK_ROBOT_CODE: simulatorApp.robotCode,
+    DINGTALK_CORP_ID: simulatorApp.corpId,
+    DINGTALK_AGENT_ID: simulatorApp.agentId,
+    DINGTALK_API_BASE: sim.url,
+    DINGTALK_OAPI_BASE: sim.url,
+  },
+});
+const deskExited = new Promise<void>((r) => deskProcess.once('exit', () => r()));
+while (sim.connections() === 0) {
+  if (deskProcess.exitCode !== null) throw new Error('the desk process exited during start-up');
+  await new Promise((r) => setTimeout(r, 20));
+}
 
 async function turn(userId: string, text: string): Promise<number> {
   const t0 = performance.now();
@@ -96,7 +111,7 @@ const helpTurns: number[] = [];
 for (let i = 0; i < turns; i++) helpTurns.push(await turn(`bench-c${i % customers}`, '帮助'));
 const { ticket: sampleTicketNo } = await (async () => {
   const t = await turn('bench-c1', '报障 EKP 3级 基准样例工单');
-  const doc = await ticketModel(desk.db).findOne({ description: '基准样例工单' }).lean();
+  const doc = await ticketModel(db).findOne({ description: '基准样例工单' }).lean();
   return { ticket: doc!._id, t };
 })();
 const queryTurns: number[] = [];
@@ -106,7 +121,7 @@ for (let i = 0; i < turns; i++)
 const floor = await measureFloor(turns);
 
 // ---- (b) intake throughput: bot vs raw inserts ----
-const before = await ticketModel(desk.db).countDocuments();
+const before = await ticketModel(db).countDocuments();
 const tIntake = performance.now();
 await Promise.all(
   contacts.map(async (c, ci) => {
@@ -115,13 +130,13 @@ await Promise.all(
   }),
 );
 const intakeSeconds = (performance.now() - tIntake) / 1000;
-const filed = (await ticketModel(desk.db).countDocuments()) - before;
+const filed = (await ticketModel(db).countDocuments()) - before;
 const botRate = filed / intakeSeconds;
 
-const docs = await ticketModel(desk.db)
+const docs = await ticketModel(db)
   .find({ description: /^吞吐测试/ })
   .lean();
-const raw = desk.db.collection('raw_ticket_inserts');
+const raw = db.collection('raw_ticket_inserts');
 const tRaw = performance.now();
 let next = 0;
 await Promise.all(
@@ -134,12 +149,14 @@ await Promise.all(
 );
 const rawRate = docs.length / ((performance.now() - tRaw) / 1000);
 // For context: the same documents inserted one at a time (no concurrency).
-const rawSeq = desk.db.collection('raw_ticket_inserts_sequential');
+const rawSeq = db.collection('raw_ticket_inserts_sequential');
 const tSeq = performance.now();
 for (const d of docs) await rawSeq.insertOne({ ...d, _id: `seq-${d._id}` } as never);
 const rawSeqRate = docs.length / ((performance.now() - tSeq) / 1000);
 
-await desk.stop();
+deskProcess.kill('SIGTERM');
+await deskExited;
+await db.close();
 await sim.close();
 await embedded.stop();
 rmSync(dir, { recursive: true, force: true });
@@ -155,7 +172,7 @@ const lines = [
     .loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')}`,
-  'Command: `npm run bench:bot` (embedded FerretDB v1.24.2, SQLite handler; simulator, bot and worker in one process).',
+  'Command: `npm run bench:bot` (embedded FerretDB v1.24.2, SQLite handler; the desk — bot and outbox worker — in its own process configured like a production deployment, the simulator and load generator in the bench process).',
   '',
   '## (a) One bot turn: frame in → reply recorded by the simulator',
   '',
@@ -181,7 +198,7 @@ const lines = [
   '',
   `Ratio: **${((botRate / rawRate) * 100).toFixed(0)} %** of raw at the same concurrency (bar ≥ 60 %); ${((botRate / rawSeqRate) * 100).toFixed(0)} % of one-at-a-time inserts.`,
   '',
-  'Per ticket the bot stores the inbound message, reads the dialogue, inserts the ticket, enqueues and claims the sorting-centre card, records it sent and marks the message worked — six inserts (batched across concurrent turns) and one read — and makes two HTTP calls (the card, the reply) and a WebSocket ack, with the simulator in the same process.',
+  'Per ticket the bot stores the inbound message, reads the dialogue, inserts the ticket, enqueues and claims the sorting-centre card, records it sent and marks the message worked — six inserts (batched across concurrent turns) and one read — and makes two HTTP calls (the card, the reply) and a WebSocket ack.',
   '',
 ];
 writeFileSync(path.join(import.meta.dirname, 'RESULTS.md'), lines.join('\n'));
@@ -189,7 +206,7 @@ process.stdout.write(`${lines.join('\n')}\n`);
 
 /** One WebSocket frame + one database insert + one HTTP POST, on loopback, the same database. */
 async function measureFloor(n: number): Promise<number[]> {
-  const coll = desk.db.collection('floor_writes');
+  const coll = db.collection('floor_writes');
   let resolvePost: (() => void) | undefined;
   const server = http.createServer((req, res) => {
     req.resume();
