@@ -3,6 +3,7 @@ import type { DingTalkPort } from '../server/dingtalk/dingtalk-client.ts';
 import { DirectoryCache } from '../server/directory/directory-cache.ts';
 import type { Logger } from '../server/log.ts';
 import type { Notice } from '../server/notifications/outbox.ts';
+import type { SlaService } from '../server/sla/sla-service.ts';
 import { type ConversationSettings, handleTurn, loadDialogue } from './conversation/conversation.ts';
 import type { Dialogue } from './conversation/dialogue-model.ts';
 import { parseRobotMessage } from './inbound.ts';
@@ -21,6 +22,9 @@ export interface BotOptions {
   stream: { clientId: string; clientSecret: string; apiBase: string };
   settings: ConversationSettings;
   notify: (items: Array<{ key: string; notice: Notice }>) => Promise<void>;
+  sla: SlaService;
+  /** Shared with the rest of the process (one cache of who is who). */
+  directory?: DirectoryCache;
   logger: Logger;
   now?: () => Date;
 }
@@ -32,7 +36,7 @@ export class Bot {
   constructor(opts: BotOptions) {
     const now = opts.now ?? (() => new Date());
     const log = opts.logger.child({ role: 'bot' });
-    const directory = new DirectoryCache(opts.db);
+    const directory = opts.directory ?? new DirectoryCache(opts.db);
     const prefetches = new Map<string, Promise<Dialogue | null>>();
     const arriving = new Map<string, number>();
     // A prefetch serves the first attempt only; a retry reads afresh.
@@ -45,7 +49,15 @@ export class Bot {
       opts.db,
       async (message) => {
         const replies = await handleTurn(
-          { db: opts.db, directory, settings: opts.settings, now, notify: opts.notify, logger: log },
+          {
+            db: opts.db,
+            directory,
+            settings: opts.settings,
+            now,
+            notify: opts.notify,
+            sla: opts.sla,
+            logger: log,
+          },
           message,
           takePrefetch(message.msgId),
         );

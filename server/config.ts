@@ -23,6 +23,24 @@ export const configSchema = z
     HTTP_HOST: z.string().default('127.0.0.1'),
     HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_URL: z.url().optional(),
+    SESSION_IDLE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .default(120),
+    SESSION_ABSOLUTE_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 24)
+      .default(12),
+    SESSION_ROTATE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(15),
     ROLES: z
       .string()
       .default(roles.join(','))
@@ -60,6 +78,22 @@ export const configSchema = z
     SIMULATOR_HOST: z.string().default('127.0.0.1'),
     SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
     SIMULATOR_REDELIVERY_MS: z.coerce.number().int().min(50).default(60_000),
+    TIMER_SWEEP_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    SMTP_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^smtps?:\/\/[^/?#\s]+/, '必须形如 smtp://user:pass@host:587 或 smtps://host:465')
+        .optional(),
+    ),
+    MAIL_FROM: z
+      .string()
+      .trim()
+      .regex(
+        /^(?:[^<>]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/,
+        '必须是邮件地址，例如 "钉钉售后服务台" <servicedesk@example.com>',
+      )
+      .default('"钉钉售后服务台" <servicedesk@localhost>'),
+    SMTP_SINK_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
   })
   .superRefine((c, ctx) => {
     const creds = [c.DINGTALK_CLIENT_ID, c.DINGTALK_CLIENT_SECRET];

@@ -5,17 +5,29 @@ import { fileURLToPath } from 'node:url';
 import { Bot } from '../bot/bot.ts';
 import { defaultProductLines } from '../shared/catalog.ts';
 import { type Simulator, startSimulator } from '../simulator/simulator.ts';
+import { authSettingsFrom } from './auth/from-config.ts';
+import type { DeclaredRoute } from './auth/route-policy.ts';
+import { CalendarService } from './calendar/calendar-service.ts';
 import { type Config, usesSimulator } from './config.ts';
 import { type EmbeddedDb, startEmbeddedDb } from './db/embedded.ts';
 import { connectDb, type Db } from './db/mongo.ts';
 import { registerDirectoryOnSimulator, simulatorApp } from './demo/simulator-registry.ts';
 import { DingTalkClient } from './dingtalk/dingtalk-client.ts';
+import { DirectoryCache } from './directory/directory-cache.ts';
 import { importDirectory } from './directory/import-directory.ts';
 import { organisationModel } from './directory/organisation-model.ts';
 import { staffModel } from './directory/staff-model.ts';
-import { createHttpApp, listen } from './http/app.ts';
+import { type Email, startEmail } from './email/start-email.ts';
+import { apiRoutesOf, createHttpApp, listen } from './http/app.ts';
+import { configuredMiniAppUrl, miniAppUrl } from './http/static.ts';
+import { type Scheduler, startScheduler } from './jobs/scheduler.ts';
 import type { Logger } from './log.ts';
 import { OutboxWorker } from './notifications/outbox-worker.ts';
+import { setRoster } from './oncall/oncall-service.ts';
+import { SlaPolicyService } from './sla/sla-policy-service.ts';
+import { SlaService, slaTimerKind } from './sla/sla-service.ts';
+import { TimerStore } from './timers/timer-store.ts';
+import { TimerSweeper } from './timers/timer-sweeper.ts';
 
 /**
  * Composition root: starts the roles the configuration asks for against one
@@ -39,8 +51,17 @@ export interface Desk {
   config: Config;
   bot?: Bot;
   outbox?: OutboxWorker;
+  sla: SlaService;
+  calendars: CalendarService;
+  slaPolicies: SlaPolicyService;
+  /** The ticket-timer sweep; tests call `sweep(now)` with their own clock. */
+  sweeper: TimerSweeper;
+  /** The mailer, and the local SMTP sink when SMTP_URL is unset. */
+  email: Email;
   simulator?: Simulator;
   httpUrl?: string;
+  /** The HTTP API's routes with who may call each (server role only). */
+  apiRoutes?: readonly DeclaredRoute[];
   stop(): Promise<void>;
 }
 
@@ -49,6 +70,8 @@ const demoDirectoryFile = path.join(
   'demo',
   'demo-directory.json',
 );
+
+const demoOnCallFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'demo', 'demo-oncall.json');
 
 export async function startDesk(opts: DeskOptions): Promise<Desk> {
   const { config, logger } = opts;
@@ -77,6 +100,7 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
         productLines,
       });
       if (!result.ok) throw new Error(`demo directory is invalid: ${JSON.stringify(result.issues)}`);
+      await setRoster(db, JSON.parse(readFileSync(demoOnCallFile, 'utf8')), 'demo', now());
       announce('已载入演示数据（客户单位、联系人、团队与工程师）。');
     }
 
@@ -91,11 +115,14 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
     };
     if (usesSimulator(config)) {
       if (!simulator) {
+        // for the chat page's "打开微应用" link and the 免登 stand-in (known for a fixed port or PUBLIC_URL)
+        const appUrl = configuredMiniAppUrl(config);
         simulator = await startSimulator({
           host: config.SIMULATOR_HOST,
           port: config.SIMULATOR_PORT,
           redeliveryMs: config.SIMULATOR_REDELIVERY_MS,
           logger: logger.child({ role: 'simulator' }),
+          ...(appUrl ? { miniAppUrl: appUrl } : {}),
         });
         const owned = simulator;
         stops.push(() => owned.close());
@@ -121,9 +148,43 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
     }
     const dingtalk = new DingTalkClient(dingtalkCreds);
 
+    const email = await startEmail({ config, db, logger, now });
+    stops.push(() => email.stop());
+
     const outbox = new OutboxWorker(db, dingtalk, logger.child({ role: 'outbox' }), now);
     stops.push(() => outbox.stop());
-    if (config.ROLES.includes('worker')) outbox.start();
+
+    const directory = new DirectoryCache(db);
+    const calendars = new CalendarService(db, 10_000, now);
+    const slaPolicies = new SlaPolicyService(db);
+    const sla = new SlaService({
+      db,
+      calendars,
+      policies: slaPolicies,
+      timers: new TimerStore(db),
+      directory,
+      notify: (items) => outbox.send(items),
+      cardTemplateId: config.DINGTALK_CARD_TEMPLATE_ID,
+      logger: logger.child({ role: 'sla' }),
+    });
+    const sweeper = new TimerSweeper(
+      db,
+      { [slaTimerKind]: sla.handleTimer },
+      logger.child({ role: 'timers' }),
+    );
+    if (config.ROLES.includes('worker')) {
+      if (config.TIMER_SWEEP_MS > 0) {
+        const scheduler: Scheduler = await startScheduler({
+          db,
+          sweeper,
+          outboxPass: () => outbox.pass(),
+          logger: logger.child({ role: 'scheduler' }),
+          now,
+          sweepEveryMs: config.TIMER_SWEEP_MS,
+        });
+        stops.push(() => scheduler.stop());
+      } else outbox.start();
+    }
 
     let bot: Bot | undefined;
     if (config.ROLES.includes('bot')) {
@@ -142,6 +203,8 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
           dialogueTimeoutMs: 30 * 60_000,
         },
         notify: (items) => outbox.send(items),
+        sla,
+        directory,
         logger,
         now,
       });
@@ -151,20 +214,49 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
     }
 
     let httpUrl: string | undefined;
+    let apiRoutes: readonly DeclaredRoute[] | undefined;
     if (config.ROLES.includes('server')) {
-      const app = createHttpApp({ db, logger: logger.child({ role: 'http' }), productLines });
+      const app = createHttpApp({
+        db,
+        logger: logger.child({ role: 'http' }),
+        productLines,
+        auth: {
+          dingtalk,
+          corpId: usesSimulator(config) ? simulatorApp.corpId : config.DINGTALK_CORP_ID!,
+          now,
+          ...authSettingsFrom(config),
+        },
+        sla: {
+          db,
+          sla,
+          policies: slaPolicies,
+          calendars,
+          notify: (items) => outbox.send(items),
+          now,
+        },
+      });
+      if (email.devRoutes) app.use(email.devRoutes);
       const { server, url } = await listen(app, config.HTTP_HOST, config.HTTP_PORT);
       stops.push(() => closeServer(server));
       httpUrl = url;
+      apiRoutes = apiRoutesOf(app);
+      announce(`微应用（从钉钉或模拟器聊天页“打开微应用”进入）：${miniAppUrl(config.PUBLIC_URL ?? url)}`);
     }
+    for (const line of email.statusLines(httpUrl)) announce(line);
 
     return {
       db,
       config,
       ...(bot ? { bot } : {}),
       outbox,
+      sla,
+      calendars,
+      slaPolicies,
+      sweeper,
+      email,
       ...(simulator ? { simulator } : {}),
       ...(httpUrl ? { httpUrl } : {}),
+      ...(apiRoutes ? { apiRoutes } : {}),
       stop,
     };
   } catch (err) {

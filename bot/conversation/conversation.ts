@@ -5,6 +5,7 @@ import type { WhoIs } from '../../server/directory/directory-service.ts';
 import type { Organisation } from '../../server/directory/organisation-model.ts';
 import type { Logger } from '../../server/log.ts';
 import type { Notice } from '../../server/notifications/outbox.ts';
+import type { SlaService } from '../../server/sla/sla-service.ts';
 import type { Ticket } from '../../server/tickets/ticket-model.ts';
 import {
   fileTicket,
@@ -41,6 +42,7 @@ export interface ConversationDeps {
   settings: ConversationSettings;
   now: () => Date;
   notify: (items: Array<{ key: string; notice: Notice }>) => Promise<void>;
+  sla: SlaService;
   logger: Logger;
 }
 
@@ -202,10 +204,10 @@ async function advance(
       replies: [replies.question(step, deps.settings.productLines, licensed)],
     };
   }
-  const ticket = await file(deps, msg, who, draft as Required<FilingDraft>, now);
+  const { ticket, promise } = await file(deps, msg, who, draft as Required<FilingDraft>, now);
   return {
     state: { kind: 'idle' },
-    replies: [replies.ticketFiled(ticket, replies.responsePromise(ticket.level))],
+    replies: [replies.ticketFiled(ticket, replies.responsePromise(promise))],
   };
 }
 
@@ -215,7 +217,7 @@ async function file(
   who: Contact,
   draft: Required<FilingDraft>,
   now: Date,
-): Promise<Ticket> {
+): Promise<{ ticket: Ticket; promise: string }> {
   const org = who.organisation;
   const entitlement = checkEntitlement(org.licences, draft.productLine, shanghaiDate(now));
   const entitlementNote = entitlement.entitled
@@ -223,6 +225,10 @@ async function file(
     : entitlement.reason === 'noLicence'
       ? `贵单位没有 ${draft.productLine} 产品的有效许可，本工单不在服务协议范围内，我们会尽力协助，但不作响应时限承诺（不计入 SLA）。如需开通服务请联系客户经理。`
       : `贵单位 ${draft.productLine} 的服务期${entitlement.lastEndedOn ? `已于 ${entitlement.lastEndedOn} 到期` : '尚未开始'}，本工单无响应时限承诺（不计入 SLA）。如需续约请联系客户经理。`;
+  // Only a ticket inside a service period carries a commitment (SPEC: preconditions of service).
+  const sla = entitlement.entitled
+    ? await deps.sla.start({ tier: org.contractTier, level: draft.level, createdAt: now })
+    : undefined;
   const { ticket } = await fileTicket(
     deps.db,
     {
@@ -237,6 +243,9 @@ async function file(
       ...(entitlementNote ? { entitlementNote } : {}),
       conversationId: msg.conversationId,
       sourceKey: `dingtalk:${msg.msgId}`,
+      tier: org.contractTier,
+      branch: org.branch,
+      ...(sla ? { sla: sla.sla, nextEscalationAt: sla.nextEscalationAt } : {}),
     },
     { prefix: deps.settings.ticketPrefix },
     now,
@@ -245,8 +254,9 @@ async function file(
   const sorting = (await deps.directory.listTeams()).filter(
     (t) => t.kind === 'sorting' && t.groupConversationId,
   );
-  await deps.notify(
-    sorting.map((team) => ({
+  const slaNotices = await deps.sla.afterFiled(ticket, now);
+  await deps.notify([
+    ...sorting.map((team) => ({
       key: `ticket-created:${ticket._id}:${team.id}`,
       notice: {
         kind: 'card',
@@ -256,10 +266,13 @@ async function file(
           params: replies.newTicketCardParams(ticket),
           target: { kind: 'group', conversationId: team.groupConversationId! },
         },
-      },
+      } as const,
     })),
-  );
-  return ticket;
+    ...slaNotices,
+  ]);
+  // The promise from the stored ticket, so a re-run answers what the first run promised.
+  const clocks = await deps.sla.clocksOf(ticket, new Date(ticket.createdAt));
+  return { ticket, promise: clocks ? deps.sla.promiseFor(ticket, clocks) : '' };
 }
 
 async function myTickets(deps: ConversationDeps, who: Contact): Promise<OutMessage[]> {
@@ -273,7 +286,8 @@ async function query(
 ): Promise<OutMessage[]> {
   if (!ticketNo) return [replies.queryNeedsNumber()];
   try {
-    return [replies.ticketDetail(await getTicketFor(deps.db, ticketNo, viewer))];
+    const ticket = await getTicketFor(deps.db, ticketNo, viewer);
+    return [replies.ticketDetail(ticket, await deps.sla.statusLines(ticket, deps.now()))];
   } catch (err) {
     if (isDomainError(err) && err.code === 'notFound') return [replies.ticketNotFound(ticketNo)];
     throw err;

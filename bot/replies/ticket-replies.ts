@@ -157,8 +157,11 @@ export function ticketFiled(ticket: Ticket, responsePromise: string): OutMessage
   };
 }
 
-export function responsePromise(level: ResponseLevel): string {
-  return `按服务协议，我们将在 ${levelCatalog[level].firstResponseHours} 个工作小时内响应（工作时间：周一至周五 9:00–12:00、13:00–18:00，法定节假日除外）。`;
+/** The promise line: the absolute due time from the SLA engine, with the calendar it counts on. */
+export function responsePromise(promise: string): string {
+  return promise
+    ? `${promise}。\n\n（响应时限按工作时间计算：周一至周五 9:00–12:00、13:00–18:00，法定节假日除外、调休上班日照常。）`
+    : '';
 }
 
 export function ticketList(tickets: readonly Ticket[]): OutMessage {
@@ -177,7 +180,7 @@ export function ticketList(tickets: readonly Ticket[]): OutMessage {
   };
 }
 
-export function ticketDetail(ticket: Ticket): OutMessage {
+export function ticketDetail(ticket: Ticket, slaLines: readonly string[] = []): OutMessage {
   const timeline = ticket.timeline
     .slice(-10)
     .map((e) => `- ${formatTime(e.at)} ${e.by.name}：${timelineText(e)}`);
@@ -190,6 +193,7 @@ export function ticketDetail(ticket: Ticket): OutMessage {
       `- 产品线：${ticket.productLine} · ${levelCatalog[ticket.level].nameZh}`,
       `- 问题：${ticket.title}`,
       `- 提交人：${ticket.contactName}（${ticket.orgName}）`,
+      ...(slaLines.length > 0 ? ['', '#### 服务时限', ...slaLines.map((l) => `- ${l}`)] : []),
       '',
       '#### 处理记录',
       ...timeline,

@@ -1,8 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ErrorIssue } from '../../shared/errors.ts';
+import { type ErrorIssue, isDomainError } from '../../shared/errors.ts';
 import type { DirectoryImportOptions } from '../../shared/schemas/directory-import.ts';
+import { CalendarService } from '../calendar/calendar-service.ts';
 import type { Db } from '../db/mongo.ts';
+import { enqueue } from '../notifications/outbox.ts';
+import { contactsChanged, noticesForRosterChange, setRoster } from '../oncall/oncall-service.ts';
+import { SlaPolicyService } from '../sla/sla-policy-service.ts';
 import {
   type CollectionCounts,
   countedCollections,
@@ -30,6 +34,12 @@ export const usage = `用法: npm run desk -- <命令> [参数]
   import <文件.json>     校验并导入通讯录文件（客户组织、许可、联系人、团队、员工）。
                          文件有任何问题则整份拒绝，不写入任何数据；重复导入同一文件不会改变数据。
   validate <文件.json>   只校验并统计将新建/更新的记录，不写入任何数据。
+  sla-policies show      显示当前 SLA 策略（JSON）。
+  sla-policies set <文件.json>
+                         用文件中的策略列表替换全部 SLA 策略（须恰有一个不填 tier 的默认策略）。
+  holidays import <文件.json>
+                         导入一年的国务院节假日安排（格式见 shared/calendar/README.md）。
+  oncall set <文件.json> 设置某分公司的值班表：{ "branch": "西安分公司", "entries": [...] }。
   help                   显示本帮助。
 
 退出码: 0 成功；1 文件有问题或执行失败；2 用法错误。
@@ -61,10 +71,62 @@ export async function runCli(argv: readonly string[], deps: CliDeps): Promise<nu
       }
       return importCommand(args[0], command === 'validate', deps, err);
     }
+    case 'sla-policies':
+    case 'holidays':
+    case 'oncall':
+      return settingsCommand(command, args, deps, err, usageError);
     case undefined:
       return usageError('缺少命令');
     default:
       return usageError(`未知命令 ${command}`);
+  }
+}
+
+async function settingsCommand(
+  command: 'sla-policies' | 'holidays' | 'oncall',
+  args: readonly string[],
+  deps: CliDeps,
+  err: (line: string) => void,
+  usageError: (message: string) => number,
+): Promise<number> {
+  const [sub, file, ...rest] = args;
+  const expected = { 'sla-policies': ['show', 'set'], holidays: ['import'], oncall: ['set'] }[command];
+  if (!sub || !expected.includes(sub)) return usageError(`${command} 的子命令应为 ${expected.join(' 或 ')}`);
+  if (command === 'sla-policies' && sub === 'show') {
+    const db = await deps.db();
+    deps.out(JSON.stringify((await new SlaPolicyService(db).list()).policies, null, 2));
+    return exitCodes.ok;
+  }
+  if (!file || rest.length > 0) return usageError(`${command} ${sub} 需要一个文件路径`);
+  const json = await readJson(path.resolve(deps.cwd ?? process.cwd(), file));
+  if (!json.ok) {
+    err(json.message);
+    return exitCodes.failed;
+  }
+  const db = await deps.db();
+  const now = new Date();
+  try {
+    if (command === 'sla-policies') {
+      const policies = await new SlaPolicyService(db).replaceAll(json.value, 'cli', now);
+      deps.out(`已保存 ${policies.length} 个 SLA 策略：${policies.map((p) => p.id).join('、')}`);
+    } else if (command === 'holidays') {
+      const settings = await new CalendarService(db).importSchedule(json.value, 'cli');
+      deps.out(`已导入节假日安排：${settings.importedSchedules.map((s) => s.year).join('、')} 年`);
+    } else {
+      const { roster, previous } = await setRoster(db, json.value, 'cli', now);
+      deps.out(`已保存 ${roster._id} 值班表（${roster.entries.length} 人）`);
+      if (contactsChanged(previous, roster)) {
+        // Queued in the outbox; a running desk's worker delivers them.
+        const notices = await noticesForRosterChange(db, roster);
+        await enqueue(db, notices, now);
+        deps.out(`已排队通知 ${notices.length} 位客户联系人值班变更。`);
+      }
+    }
+    return exitCodes.ok;
+  } catch (e) {
+    if (!isDomainError(e)) throw e;
+    printIssues(file, e.issues ?? [{ path: '(root)', message: e.message }], err);
+    return exitCodes.failed;
   }
 }
 

@@ -1,23 +1,43 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import Router from '@koa/router';
 import Koa from 'koa';
 import { levelCatalog } from '../../shared/catalog.ts';
+import { addAuthRoutes } from '../auth/auth-routes.ts';
+import { type AuthDeps, Authenticator } from '../auth/authenticator.ts';
+import { anyRole } from '../auth/roles.ts';
+import { ApiRouter, type DeclaredRoute } from '../auth/route-policy.ts';
 import { type Db, pingDb } from '../db/mongo.ts';
 import { importDirectory } from '../directory/import-directory.ts';
 import type { Logger } from '../log.ts';
+import { addSlaRoutes, type SlaRouteDeps } from '../sla/sla-routes.ts';
 import { readJson } from './body.ts';
 import { errorMiddleware } from './errors.ts';
+import { serveMiniApp } from './static.ts';
 
 /**
  * The Koa app: request id and log line per request, errors mapped once
  * (errors.ts), then the routes. Capability routes stay thin: parse, call a
- * service, render.
+ * service, render. Every route declares who may call it (server/auth/
+ * route-policy.ts: `router.get(path, { allow: [...roles] } | 'public', handler)`);
+ * the built mini-app is served under /app/ (static.ts).
  */
 export interface HttpDeps {
   db: Db;
   logger: Logger;
   productLines: readonly string[];
+  /** 免登 and sessions. */
+  auth: AuthDeps;
+  /** The built mini-app; default miniapp/dist. */
+  miniAppDir?: string;
+  /** Service-level settings and clocks (server/sla/sla-routes.ts). */
+  sla?: SlaRouteDeps;
+}
+
+const apiRouters = new WeakMap<Koa, ApiRouter>();
+
+/** The API routes of an app with their access policies (the role-matrix test walks them). */
+export function apiRoutesOf(app: Koa): readonly DeclaredRoute[] {
+  return apiRouters.get(app)?.routes() ?? [];
 }
 
 export function createHttpApp(deps: HttpDeps): Koa {
@@ -39,8 +59,9 @@ export function createHttpApp(deps: HttpDeps): Koa {
   });
   app.use(errorMiddleware);
 
-  const router = new Router();
-  router.get('/healthz', async (ctx) => {
+  const auth = new Authenticator(deps.db, deps.auth);
+  const router = new ApiRouter(auth);
+  router.get('/healthz', 'public', async (ctx) => {
     try {
       await pingDb(deps.db);
       ctx.body = { status: 'ok', db: 'ok' };
@@ -49,11 +70,12 @@ export function createHttpApp(deps: HttpDeps): Koa {
       ctx.body = { status: 'unavailable', db: 'unreachable' };
     }
   });
-  router.get('/api/levels', (ctx) => {
+  addAuthRoutes(router, deps.db, auth);
+  router.get('/api/levels', { allow: anyRole }, (ctx) => {
     ctx.body = { levels: Object.values(levelCatalog) };
   });
   // Dry run of the directory import: the same checks as `npm run desk -- validate`.
-  router.post('/api/directory/validate', async (ctx) => {
+  router.post('/api/directory/validate', { allow: ['admin'] }, async (ctx) => {
     const result = await importDirectory(deps.db, await readJson(ctx), {
       dryRun: true,
       productLines: deps.productLines,
@@ -61,8 +83,10 @@ export function createHttpApp(deps: HttpDeps): Koa {
     ctx.status = result.ok ? 200 : 422;
     ctx.body = result;
   });
-  app.use(router.routes());
-  app.use(router.allowedMethods());
+  if (deps.sla) addSlaRoutes(router, deps.sla);
+  app.use(router.middleware());
+  app.use(serveMiniApp(deps.miniAppDir ? { dir: deps.miniAppDir } : {}));
+  apiRouters.set(app, router);
   return app;
 }
 

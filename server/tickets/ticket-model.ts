@@ -21,6 +21,35 @@ export interface TimelineEntry {
   to?: TicketStatus;
 }
 
+/** A stored snapshot of one SLA clock (see shared/sla/compute-sla-clocks.ts), for lists and reports. */
+export interface SlaClockSnapshot {
+  target: string;
+  state: string;
+  unit: string;
+  budgetMinutes: number;
+  elapsedMinutes: number;
+  dueAt: Date | null;
+  atRiskAt: Date | null;
+  completedAt?: Date;
+}
+
+/**
+ * What the SLA engine needs besides the status history, and the last
+ * computed clocks. Absent on tickets without a commitment (no valid service
+ * period): those are kept out of SLA statistics.
+ */
+export interface TicketSla {
+  policyId: string;
+  /** Reported outside the working calendar (after-hours handling applied). */
+  afterHours: boolean;
+  firstResponseAt?: Date;
+  vendorUpdates?: Date[];
+  resolvedAt?: Date;
+  onSite?: { requiredAt: Date; arrivedAt?: Date };
+  clocks: SlaClockSnapshot[];
+  evaluatedAt: Date;
+}
+
 export interface Ticket {
   /** The readable number, e.g. SD-2026-000123: the hot lookup is by number. */
   _id: string;
@@ -40,6 +69,18 @@ export interface Ticket {
   /** Conversation the ticket was filed from, to reach the customer later. */
   conversationId?: string;
   open: boolean;
+  /** Contract tier of the organisation when filed (selects the SLA policy). */
+  tier?: string;
+  /** Branch responsible for after-hours service (default 西安分公司). */
+  branch?: string;
+  /** Team working the ticket; unset while in the sorting centre. */
+  teamId?: string;
+  /** First-contact owner (首问负责人) and current assignee. */
+  ownerUserId?: string;
+  assigneeUserId?: string;
+  sla?: TicketSla;
+  /** Earliest pending SLA escalation (at-risk or breach); null when none. Indexed. */
+  nextEscalationAt?: Date | null;
   /** Idempotency key from the source (`dingtalk:<msgId>`, an email Message-ID, a hotline call id); unique. */
   sourceKey: string;
   createdAt: Date;
@@ -75,6 +116,13 @@ const ticketSchema = new mongoose.Schema<Ticket>(
     conversationId: String,
     open: { type: Boolean, required: true },
     sourceKey: { type: String, required: true, unique: true },
+    tier: String,
+    branch: String,
+    teamId: String,
+    ownerUserId: String,
+    assigneeUserId: String,
+    sla: mongoose.Schema.Types.Mixed,
+    nextEscalationAt: { type: Date, default: null },
     createdAt: Date,
     updatedAt: Date,
     timeline: [timelineSchema],
@@ -82,6 +130,8 @@ const ticketSchema = new mongoose.Schema<Ticket>(
   { versionKey: false },
 );
 ticketSchema.index({ orgId: 1, open: 1, createdAt: -1 });
+// On MongoDB the queues and reports use this index; the sweep reads timer buckets (server/timers).
+ticketSchema.index({ nextEscalationAt: 1 });
 
 export function ticketModel(db: Db) {
   return model<Ticket>(db, 'Ticket', ticketSchema);

@@ -3,7 +3,14 @@ import { DomainError } from '../../shared/errors.ts';
 import { formatTicketNo, shanghaiYear } from '../../shared/ticket/number.ts';
 import { insertBatcher } from '../db/insert-batcher.ts';
 import type { Db } from '../db/mongo.ts';
-import { type Actor, type Channel, counterModel, type Ticket, ticketModel } from './ticket-model.ts';
+import {
+  type Actor,
+  type Channel,
+  counterModel,
+  type Ticket,
+  type TicketSla,
+  ticketModel,
+} from './ticket-model.ts';
 
 export interface NewTicket {
   orgId: string;
@@ -18,6 +25,11 @@ export interface NewTicket {
   conversationId?: string;
   /** Idempotency key from the source (e.g. `dingtalk:<msgId>`). */
   sourceKey: string;
+  tier?: string;
+  branch?: string;
+  /** SLA fields computed before the insert (SlaService.start); absent without a commitment. */
+  sla?: TicketSla;
+  nextEscalationAt?: Date | null;
 }
 
 export interface TicketSettings {
@@ -85,6 +97,10 @@ function newTicketDoc(ticketNo: string, input: NewTicket, now: Date): Ticket {
     ...(input.conversationId ? { conversationId: input.conversationId } : {}),
     open: true,
     sourceKey: input.sourceKey,
+    ...(input.tier ? { tier: input.tier } : {}),
+    ...(input.branch ? { branch: input.branch } : {}),
+    ...(input.sla ? { sla: input.sla } : {}),
+    nextEscalationAt: input.nextEscalationAt ?? null,
     createdAt: now,
     updatedAt: now,
     timeline: [

@@ -32,6 +32,9 @@ export async function startTestDesk(
     SIMULATOR_PORT: '0',
     MONGODB_DB: opts.dbName,
     LOG_LEVEL: 'silent',
+    // Tests drive the ticket-timer sweep with their own clock (desk.sweeper.sweep(now)).
+    TIMER_SWEEP_MS: '0',
+    SMTP_SINK_PORT: '0',
     ...opts.env,
   });
   return startDesk({
@@ -66,6 +69,16 @@ export async function startStack(
       await sim.close();
     },
   };
+}
+
+/**
+ * A clock that starts at `start` and runs at real speed: tests that depend on
+ * the working calendar must not depend on when they run.
+ */
+export function clockFrom(start: string): () => Date {
+  const base = new Date(start).getTime();
+  const t0 = Date.now();
+  return () => new Date(base + (Date.now() - t0));
 }
 
 /** A customer (or staff member) talking to the bot; returns the replies to that message. */

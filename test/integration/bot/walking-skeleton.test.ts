@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ticketModel } from '../../../server/tickets/ticket-model.ts';
-import { chat, type Stack, startStack, textOf, waitUntil } from '../../support/stack.ts';
+import { chat, clockFrom, type Stack, startStack, textOf, waitUntil } from '../../support/stack.ts';
 
 // The walking skeleton: a registered contact files and follows a ticket by
 // chatting with the bot, through the simulator over the real SDKs.
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack();
+  // Wednesday 2026-03-04 10:00 in Shanghai: inside working hours.
+  stack = await startStack({ now: clockFrom('2026-03-04T02:00:00Z') });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -31,7 +32,8 @@ describe('a customer files and tracks a ticket in chat', () => {
     ticketNo = m![0];
     expect(text).toContain('工单已受理');
     expect(text).toContain('二级');
-    expect(text).toContain('8 个工作小时内响应');
+    // 8 working hours from Wed 10:00: Wed 10–12 (2 h) + 13–18 (5 h) + Thu 9–10 (1 h).
+    expect(text).toContain('按服务协议，我们将在 2026年3月5日 10:00 前响应');
 
     const ticket = await ticketModel(stack.desk.db).findById(ticketNo).lean();
     expect(ticket).toMatchObject({

@@ -10,7 +10,7 @@ import type { RawBody } from './arbitraries.ts';
 
 export type Family = 'server' | 'openapi' | 'oapi' | 'sim';
 /** Where a request carries its credential. */
-export type Auth = 'none' | 'openapi' | 'oapi' | 'session' | 'gettoken';
+export type Auth = 'none' | 'openapi' | 'oapi' | 'session' | 'gettoken' | 'desk';
 
 export interface Target {
   family: Family;
@@ -33,7 +33,8 @@ const t = (family: Family, method: 'POST' | 'PUT', path: string, auth: Auth): Ta
   auth,
 });
 
-export const serverTargets: Target[] = [t('server', 'POST', '/api/directory/validate', 'none')];
+/** The directory dry run is for admins: the fuzzer carries an admin's session cookie (or a bogus one, or none). */
+export const serverTargets: Target[] = [t('server', 'POST', '/api/directory/validate', 'desk')];
 
 /** The simulator's DingTalk endpoints (not /_sim/disconnect or /_sim/expire-tokens: those act on the stack). */
 export const platformTargets: Target[] = [
@@ -69,6 +70,8 @@ export interface ApiContext {
   session: string;
   appKey: string;
   appSecret: string;
+  /** `desk_session=…` of a signed-in admin (免登 through the simulator) */
+  deskCookie: string;
 }
 
 export interface Answer {
@@ -98,6 +101,10 @@ export async function send(ctx: ApiContext, c: ApiCase, timeoutMs = 10_000): Pro
         url.searchParams.set('appkey', ctx.appKey);
         url.searchParams.set('appsecret', c.credential === 'valid' ? ctx.appSecret : 'fz-bogus');
       }
+      break;
+    case 'desk':
+      if (c.credential !== 'none')
+        headers.cookie = c.credential === 'valid' ? ctx.deskCookie : 'desk_session=fz-bogus';
       break;
     case 'none':
       break;

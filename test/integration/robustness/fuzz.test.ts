@@ -116,7 +116,15 @@ beforeAll(async () => {
     body: JSON.stringify({ appKey: simulatorApp.clientId, appSecret: simulatorApp.clientSecret }),
     signal: AbortSignal.timeout(5_000),
   });
+  const signIn = await fetch(`${desk.httpUrl}/api/auth/dingtalk`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ authCode: sim.authCode('admin-gao') }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  const deskCookie = signIn.headers.getSetCookie()[0]?.split(';')[0] ?? '';
   api = {
+    deskCookie,
     serverUrl: desk.httpUrl!,
     simUrl: sim.url,
     token: ((await res.json()) as { accessToken: string }).accessToken,
@@ -336,7 +344,7 @@ describe('robustness: 10 000 malformed inputs, the processes stay up', () => {
       target: serverTargets[0]!,
       body: { kind: 'text', text: body },
       contentType: 'application/json',
-      credential: 'none',
+      credential: 'valid',
     });
 
     it('a null service period in the directory file is a 422 issue, not a 500', async () => {
