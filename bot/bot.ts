@@ -4,6 +4,8 @@ import { DirectoryCache } from '../server/directory/directory-cache.ts';
 import type { Logger } from '../server/log.ts';
 import type { Notice } from '../server/notifications/outbox.ts';
 import type { SlaService } from '../server/sla/sla-service.ts';
+import type { LifecycleService } from '../server/tickets/lifecycle-service.ts';
+import { handleCardCallback } from './card-callbacks.ts';
 import { type ConversationSettings, handleTurn, loadDialogue } from './conversation/conversation.ts';
 import type { Dialogue } from './conversation/dialogue-model.ts';
 import { parseRobotMessage } from './inbound.ts';
@@ -23,6 +25,7 @@ export interface BotOptions {
   settings: ConversationSettings;
   notify: (items: Array<{ key: string; notice: Notice }>) => Promise<void>;
   sla: SlaService;
+  lifecycle: LifecycleService;
   /** Shared with the rest of the process (one cache of who is who). */
   directory?: DirectoryCache;
   logger: Logger;
@@ -56,6 +59,7 @@ export class Bot {
             now,
             notify: opts.notify,
             sla: opts.sla,
+            lifecycle: opts.lifecycle,
             logger: log,
           },
           message,
@@ -98,10 +102,8 @@ export class Bot {
             else arriving.delete(key);
           }
         },
-        onCardCallback: async (data) => {
-          log.info({ data: data.slice(0, 300) }, 'card callback');
-          return {};
-        },
+        onCardCallback: async (data) =>
+          handleCardCallback(data, { db: opts.db, lifecycle: opts.lifecycle, now, logger: log }),
       },
       log,
     );

@@ -26,6 +26,8 @@ import { OutboxWorker } from './notifications/outbox-worker.ts';
 import { setRoster } from './oncall/oncall-service.ts';
 import { SlaPolicyService } from './sla/sla-policy-service.ts';
 import { SlaService, slaTimerKind } from './sla/sla-service.ts';
+import { LifecycleEffects } from './tickets/lifecycle-effects.ts';
+import { LifecycleService } from './tickets/lifecycle-service.ts';
 import { TimerStore } from './timers/timer-store.ts';
 import { TimerSweeper } from './timers/timer-sweeper.ts';
 
@@ -52,6 +54,7 @@ export interface Desk {
   bot?: Bot;
   outbox?: OutboxWorker;
   sla: SlaService;
+  lifecycle: LifecycleService;
   calendars: CalendarService;
   slaPolicies: SlaPolicyService;
   /** The ticket-timer sweep; tests call `sweep(now)` with their own clock. */
@@ -151,25 +154,43 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
     const email = await startEmail({ config, db, logger, now });
     stops.push(() => email.stop());
 
-    const outbox = new OutboxWorker(db, dingtalk, logger.child({ role: 'outbox' }), now);
+    const outbox = new OutboxWorker(db, dingtalk, logger.child({ role: 'outbox' }), now, {
+      mailer: email.mailer,
+    });
     stops.push(() => outbox.stop());
 
     const directory = new DirectoryCache(db);
     const calendars = new CalendarService(db, 10_000, now);
     const slaPolicies = new SlaPolicyService(db);
+    const timers = new TimerStore(db);
     const sla = new SlaService({
       db,
       calendars,
       policies: slaPolicies,
-      timers: new TimerStore(db),
+      timers,
       directory,
       notify: (items) => outbox.send(items),
       cardTemplateId: config.DINGTALK_CARD_TEMPLATE_ID,
       logger: logger.child({ role: 'sla' }),
     });
+    const effects = new LifecycleEffects({
+      db,
+      directory,
+      timers,
+      notify: (items) => outbox.send(items),
+      cardTemplateId: config.DINGTALK_CARD_TEMPLATE_ID,
+      logger: logger.child({ role: 'lifecycle' }),
+    });
+    const lifecycle = new LifecycleService({
+      db,
+      sla,
+      notify: (items) => outbox.send(items),
+      logger: logger.child({ role: 'lifecycle' }),
+      onEvent: effects.onEvent,
+    });
     const sweeper = new TimerSweeper(
       db,
-      { [slaTimerKind]: sla.handleTimer },
+      { [slaTimerKind]: sla.handleTimer, ...effects.handlers(lifecycle) },
       logger.child({ role: 'timers' }),
     );
     if (config.ROLES.includes('worker')) {
@@ -204,6 +225,7 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
         },
         notify: (items) => outbox.send(items),
         sla,
+        lifecycle,
         directory,
         logger,
         now,
@@ -250,6 +272,7 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
       ...(bot ? { bot } : {}),
       outbox,
       sla,
+      lifecycle,
       calendars,
       slaPolicies,
       sweeper,

@@ -6,6 +6,8 @@ import type { Organisation } from '../../server/directory/organisation-model.ts'
 import type { Logger } from '../../server/log.ts';
 import type { Notice } from '../../server/notifications/outbox.ts';
 import type { SlaService } from '../../server/sla/sla-service.ts';
+import { cardId, ticketCardParams } from '../../server/tickets/lifecycle-effects.ts';
+import type { LifecycleService } from '../../server/tickets/lifecycle-service.ts';
 import type { Ticket } from '../../server/tickets/ticket-model.ts';
 import {
   fileTicket,
@@ -15,11 +17,14 @@ import {
 } from '../../server/tickets/ticket-service.ts';
 import { isDomainError } from '../../shared/errors.ts';
 import { checkEntitlement, shanghaiDate } from '../../shared/schemas/entitlement.ts';
+import { findTicketNo } from '../../shared/ticket/number.ts';
 import type { InboundMessage } from '../inbound.ts';
 import * as replies from '../replies/ticket-replies.ts';
 import { type Dialogue, type DialogueState, dialogueKey, dialogueModel } from './dialogue-model.ts';
 import { answer, draftFromSentence, type FilingDraft, nextStep } from './filing.ts';
 import { type Intent, parseIntent } from './intent.ts';
+import { customerFollowUp, runCustomerCommand, runStaffCommand } from './ticket-actions.ts';
+import { parseTicketCommand } from './ticket-commands.ts';
 
 /**
  * The conversation core: one chat turn in, replies out. It knows nothing of
@@ -43,6 +48,7 @@ export interface ConversationDeps {
   now: () => Date;
   notify: (items: Array<{ key: string; notice: Notice }>) => Promise<void>;
   sla: SlaService;
+  lifecycle: LifecycleService;
   logger: Logger;
 }
 
@@ -69,19 +75,31 @@ export async function handleTurn(
     case 'unknown':
       return [replies.unregistered()];
     case 'staff':
-      return staffTurn(deps, msg);
+      return staffTurn(deps, msg, who);
     case 'contact':
       return customerTurn(deps, msg, who, prefetched);
   }
 }
 
-async function staffTurn(deps: ConversationDeps, msg: InboundMessage): Promise<OutMessage[]> {
+async function staffTurn(deps: ConversationDeps, msg: InboundMessage, who: Staff): Promise<OutMessage[]> {
+  const parsed = parseTicketCommand(msg.text);
+  if (parsed && !parsed.ok) return [{ type: 'text', content: parsed.usage }];
+  if (parsed?.ok) {
+    const actor = {
+      kind: 'staff' as const,
+      userId: who.staff.userId,
+      name: who.staff.name,
+      roles: who.staff.roles,
+    };
+    return runStaffCommand(deps, msg, actor, parsed.command);
+  }
   const intent = parseIntent(msg.text);
   if (intent.kind === 'query') return query(deps, intent.ticketNo, { kind: 'staff' });
   return [replies.staffHelp()];
 }
 
 type Contact = Extract<WhoIs, { kind: 'contact' }>;
+type Staff = Extract<WhoIs, { kind: 'staff' }>;
 
 async function customerTurn(
   deps: ConversationDeps,
@@ -131,7 +149,9 @@ async function customerStep(
 ): Promise<Step> {
   const viewer: Viewer = { kind: 'contact', orgId: who.organisation.id };
   if (msg.text === '' && msg.attachments.length > 0 && state.kind === 'idle') {
-    return { state, replies: [replies.attachmentOutsideTicket()] };
+    const actor = { kind: 'customer' as const, userId: who.contact.userId, name: who.contact.name };
+    const kept = await customerFollowUp(deps, msg, actor, who.organisation.id, undefined);
+    return { state, replies: kept ?? [replies.attachmentOutsideTicket()] };
   }
   const intent: Intent = parseIntent(msg.text);
 
@@ -155,6 +175,18 @@ async function customerStep(
         return advance(deps, msg, who, result.draft, now, state.startedAt);
       }
     }
+  }
+
+  // Commands about an existing ticket (card buttons send them), and answers to an open question.
+  const actor = { kind: 'customer' as const, userId: who.contact.userId, name: who.contact.name };
+  const parsed = parseTicketCommand(msg.text);
+  if (parsed && !parsed.ok) return { state, replies: [{ type: 'text', content: parsed.usage }] };
+  if (parsed?.ok)
+    return { state, replies: await runCustomerCommand(deps, actor, who.organisation.id, parsed.command) };
+  if (intent.kind === 'unknown' || intent.kind === 'describeProblem' || msg.attachments.length > 0) {
+    const named = findTicketNo(msg.text);
+    const followUp = await customerFollowUp(deps, msg, actor, who.organisation.id, named);
+    if (followUp) return { state, replies: followUp };
   }
 
   switch (intent.kind) {
@@ -261,9 +293,9 @@ async function file(
       notice: {
         kind: 'card',
         card: {
-          outTrackId: `ticket-${ticket._id}-${team.id}`.slice(0, 64),
+          outTrackId: cardId(ticket._id, team.id),
           templateId: deps.settings.cardTemplateId,
-          params: replies.newTicketCardParams(ticket),
+          params: ticketCardParams(ticket),
           target: { kind: 'group', conversationId: team.groupConversationId! },
         },
       } as const,

@@ -211,6 +211,18 @@ function timelineText(e: Ticket['timeline'][number]): string {
       return e.text ?? '';
     case 'attachment':
       return `上传附件 ${e.text ?? ''}`;
+    case 'reply':
+      return `回复：${e.text ?? ''}`;
+    case 'customerMessage':
+      return `补充：${e.text ?? ''}`;
+    case 'remoteSession':
+      return `远程服务：${e.text ?? ''}`;
+    case 'onSite':
+      return `现场服务：${e.text ?? ''}`;
+    case 'levelChange':
+      return `调整响应级别：${e.text ?? ''}`;
+    case 'csat':
+      return `服务评价：${e.text ?? ''}`;
   }
 }
 
@@ -236,26 +248,5 @@ export function unknownMessage(): OutMessage {
   return {
     type: 'text',
     content: '抱歉，我没有理解。您可以直接描述遇到的问题，或发送“报障”“我的工单”“查询 工单号”“帮助”。',
-  };
-}
-
-export function newTicketCardParams(ticket: Ticket): Record<string, string> {
-  const info = levelCatalog[ticket.level];
-  return {
-    title: `新工单 ${ticket._id}`,
-    markdown: [
-      `**${ticket.orgName}** · ${ticket.contactName}`,
-      `- 产品线：${ticket.productLine}`,
-      `- 响应级别：${info.nameZh}（${info.firstResponseHours} 工作小时内响应）`,
-      `- 问题：${ticket.description.slice(0, 300)}`,
-      `- 状态：${statusNames[ticket.status].zh}`,
-      ticket.entitled ? '' : `- **${ticket.entitlementNote ?? '不在服务期内'}**（不计入 SLA）`,
-    ]
-      .filter(Boolean)
-      .join('\n'),
-    ticketNo: ticket._id,
-    status: statusNames[ticket.status].zh,
-    level: String(ticket.level),
-    buttons: '[]',
   };
 }

@@ -114,6 +114,9 @@ export interface MailerOptions {
 const connectionCodes = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'EPROXY']);
 const setupCodes = new Set(['EAUTH', 'ENOAUTH', 'EOAUTH2', 'ETLS', 'EREQUIRETLS', 'ECONFIG']);
 
+/** What the outbox needs of a mailer: sending, and the From address its Message-IDs derive from. */
+export type MailPort = Pick<Mailer, 'from' | 'send'>;
+
 export class Mailer {
   readonly from: string;
   /** The server, for logs and status lines: the URL without its password. */

@@ -11,14 +11,38 @@ export interface Actor {
   name: string;
 }
 
+export type TimelineKind =
+  | 'created'
+  | 'status'
+  /** A vendor reply the customer saw (counts as a response for the SLA). */
+  | 'reply'
+  /** A message from the customer about the ticket. */
+  | 'customerMessage'
+  /** An internal note, not shown to the customer. */
+  | 'comment'
+  | 'attachment'
+  /** 远程服务: phone, video or remote control, with duration (counts as a response). */
+  | 'remoteSession'
+  | 'onSite'
+  | 'levelChange'
+  | 'csat';
+
 export interface TimelineEntry {
   at: Date;
-  kind: 'created' | 'status' | 'comment' | 'attachment';
+  kind: TimelineKind;
   by: Actor;
-  channel: Channel;
+  channel: Channel | 'system';
   text?: string;
   from?: TicketStatus;
   to?: TicketStatus;
+  /** The lifecycle action (shared/ticket/transitions.ts) of a status entry. */
+  action?: string;
+  reason?: string;
+  target?: { kind: 'team' | 'person'; id: string; name?: string };
+  /** Owner and assignee after this entry (首问负责制 appears in the timeline). */
+  ownerUserId?: string;
+  assigneeUserId?: string;
+  data?: Record<string, unknown>;
 }
 
 /** A stored snapshot of one SLA clock (see shared/sla/compute-sla-clocks.ts), for lists and reports. */
@@ -79,6 +103,12 @@ export interface Ticket {
   ownerUserId?: string;
   assigneeUserId?: string;
   sla?: TicketSla;
+  /** Events applied (server/tickets/lifecycle-service.ts): the projection's position in the event log. */
+  version?: number;
+  solutionProposedAt?: Date;
+  autoClosedAt?: Date;
+  lastCustomerMessageAt?: Date;
+  csat?: { rating: number; comment?: string; at: Date };
   /** Earliest pending SLA escalation (at-risk or breach); null when none. Indexed. */
   nextEscalationAt?: Date | null;
   /** Idempotency key from the source (`dingtalk:<msgId>`, an email Message-ID, a hotline call id); unique. */
@@ -94,7 +124,21 @@ const actorSchema = new mongoose.Schema<Actor>(
 );
 
 const timelineSchema = new mongoose.Schema<TimelineEntry>(
-  { at: Date, kind: String, by: actorSchema, channel: String, text: String, from: String, to: String },
+  {
+    at: Date,
+    kind: String,
+    by: actorSchema,
+    channel: String,
+    text: String,
+    from: String,
+    to: String,
+    action: String,
+    reason: String,
+    target: mongoose.Schema.Types.Mixed,
+    ownerUserId: String,
+    assigneeUserId: String,
+    data: mongoose.Schema.Types.Mixed,
+  },
   { _id: false },
 );
 
@@ -123,6 +167,11 @@ const ticketSchema = new mongoose.Schema<Ticket>(
     assigneeUserId: String,
     sla: mongoose.Schema.Types.Mixed,
     nextEscalationAt: { type: Date, default: null },
+    version: { type: Number, default: 0 },
+    solutionProposedAt: Date,
+    autoClosedAt: Date,
+    lastCustomerMessageAt: Date,
+    csat: mongoose.Schema.Types.Mixed,
     createdAt: Date,
     updatedAt: Date,
     timeline: [timelineSchema],

@@ -101,6 +101,7 @@ function newTicketDoc(ticketNo: string, input: NewTicket, now: Date): Ticket {
     ...(input.branch ? { branch: input.branch } : {}),
     ...(input.sla ? { sla: input.sla } : {}),
     nextEscalationAt: input.nextEscalationAt ?? null,
+    version: 0,
     createdAt: now,
     updatedAt: now,
     timeline: [

@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { type Db, model } from '../db/mongo.ts';
 import type { Logger } from '../log.ts';
-import { minuteKey, minuteStart, readMinute, type TicketTimer } from './timer-store.ts';
+import { markedMinutes, minuteKey, minuteStart, readMinute, type TicketTimer } from './timer-store.ts';
 
 /**
  * The one periodic sweep over ticket timers (see timer-store.ts): each run
@@ -82,8 +82,10 @@ export class TimerSweeper {
     }
     const watchFrom = new Date(Math.min(this.cursor.getTime(), windowStart.getTime()));
 
-    const keys: string[] = [];
-    for (let t = watchFrom.getTime(); t <= nowMinute.getTime(); t += minuteMs)
+    // Minutes before the watch window (catching up after a stop): only those the markers point at.
+    const keys: string[] =
+      watchFrom < windowStart ? await markedMinutes(this.db, watchFrom, windowStart) : [];
+    for (let t = windowStart.getTime(); t <= nowMinute.getTime(); t += minuteMs)
       keys.push(minuteKey(new Date(t)));
     // Read minutes a few at a time: each is mostly one miss probe.
     for (let i = 0; i < keys.length; i += 16) {
@@ -138,7 +140,7 @@ export class TimerSweeper {
   private async loadCursor(nowMinute: Date): Promise<Date | undefined> {
     const stored = await cursorModel(this.db).findById(cursorId).lean();
     if (!stored) return undefined;
-    const maxCatchUp = (this.opts.maxCatchUpMinutes ?? 7 * 24 * 60) * minuteMs;
+    const maxCatchUp = (this.opts.maxCatchUpMinutes ?? 400 * 24 * 60) * minuteMs;
     return new Date(Math.max(stored.at.getTime(), nowMinute.getTime() - maxCatchUp));
   }
 }
