@@ -5,6 +5,7 @@ import type { WhoIs } from '../../server/directory/directory-service.ts';
 import type { Organisation } from '../../server/directory/organisation-model.ts';
 import type { Logger } from '../../server/log.ts';
 import type { Notice } from '../../server/notifications/outbox.ts';
+import { handlingOf, triageFor } from '../../server/routing/triage-service.ts';
 import type { SlaService } from '../../server/sla/sla-service.ts';
 import { cardId, ticketCardParams } from '../../server/tickets/lifecycle-effects.ts';
 import type { LifecycleService } from '../../server/tickets/lifecycle-service.ts';
@@ -257,10 +258,21 @@ async function file(
     : entitlement.reason === 'noLicence'
       ? `贵单位没有 ${draft.productLine} 产品的有效许可，本工单不在服务协议范围内，我们会尽力协助，但不作响应时限承诺（不计入 SLA）。如需开通服务请联系客户经理。`
       : `贵单位 ${draft.productLine} 的服务期${entitlement.lastEndedOn ? `已于 ${entitlement.lastEndedOn} 到期` : '尚未开始'}，本工单无响应时限承诺（不计入 SLA）。如需续约请联系客户经理。`;
-  // Only a ticket inside a service period carries a commitment (SPEC: preconditions of service).
-  const sla = entitlement.entitled
-    ? await deps.sla.start({ tier: org.contractTier, level: draft.level, createdAt: now })
-    : undefined;
+  // The sorting centre's suggestion: type, level, team.
+  const teams = await deps.directory.listTeams();
+  const { info: triage } = await triageFor(deps.db, teams, {
+    description: draft.description,
+    productLine: draft.productLine,
+    region: org.region,
+    productLines: deps.settings.productLines,
+  });
+  const handling = handlingOf(triage.suggestedType);
+  // Only a ticket inside a service period carries a commitment (SPEC: preconditions of service);
+  // chargeable customisation is answered but kept out of SLA statistics.
+  const sla =
+    entitlement.entitled && handling.countsInSla
+      ? await deps.sla.start({ tier: org.contractTier, level: draft.level, createdAt: now })
+      : undefined;
   const { ticket } = await fileTicket(
     deps.db,
     {
@@ -278,6 +290,9 @@ async function file(
       tier: org.contractTier,
       branch: org.branch,
       ...(sla ? { sla: sla.sla, nextEscalationAt: sla.nextEscalationAt } : {}),
+      type: triage.suggestedType,
+      triage,
+      ...(handling.charge === 'chargeable' ? { chargeable: true } : {}),
     },
     { prefix: deps.settings.ticketPrefix },
     now,
@@ -304,7 +319,10 @@ async function file(
   ]);
   // The promise from the stored ticket, so a re-run answers what the first run promised.
   const clocks = await deps.sla.clocksOf(ticket, new Date(ticket.createdAt));
-  return { ticket, promise: clocks ? deps.sla.promiseFor(ticket, clocks) : '' };
+  const promise = clocks ? deps.sla.promiseFor(ticket, clocks) : '';
+  // Suggestions go to the product centre's review; change requests are chargeable: the customer is told.
+  const notice = handling.customerNotice?.zh;
+  return { ticket, promise: notice ? (promise ? `${promise}。${notice}` : notice) : promise };
 }
 
 async function myTickets(deps: ConversationDeps, who: Contact): Promise<OutMessage[]> {

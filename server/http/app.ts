@@ -9,7 +9,10 @@ import { ApiRouter, type DeclaredRoute } from '../auth/route-policy.ts';
 import { type Db, pingDb } from '../db/mongo.ts';
 import { importDirectory } from '../directory/import-directory.ts';
 import type { Logger } from '../log.ts';
+import { addReportRoutes } from '../reports/report-routes.ts';
+import { addRoutingRoutes } from '../routing/routing-routes.ts';
 import { addSlaRoutes, type SlaRouteDeps } from '../sla/sla-routes.ts';
+import { addTicketRoutes } from '../tickets/ticket-routes.ts';
 import { readJson } from './body.ts';
 import { errorMiddleware } from './errors.ts';
 import { serveMiniApp } from './static.ts';
@@ -84,6 +87,11 @@ export function createHttpApp(deps: HttpDeps): Koa {
     ctx.body = result;
   });
   if (deps.sla) addSlaRoutes(router, deps.sla);
+  if (deps.sla) addRoutingRoutes(router, { db: deps.db, now: deps.sla.now });
+  // Read-only queues, ticket detail and the service report (the mini-app's screens).
+  const clock = deps.sla?.now ?? deps.auth.now;
+  addTicketRoutes(router, { db: deps.db, now: clock });
+  addReportRoutes(router, { db: deps.db, now: clock });
   app.use(router.middleware());
   app.use(serveMiniApp(deps.miniAppDir ? { dir: deps.miniAppDir } : {}));
   apiRouters.set(app, router);

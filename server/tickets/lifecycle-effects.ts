@@ -1,4 +1,5 @@
-import { levelCatalog } from '../../shared/catalog.ts';
+import { levelCatalog, type ResponseLevel } from '../../shared/catalog.ts';
+import { type TicketType, ticketTypeNames } from '../../shared/routing/ticket-types.ts';
 import { statusNames } from '../../shared/ticket/status.ts';
 import {
   actionNames,
@@ -428,6 +429,10 @@ export function ticketCardParams(ticket: Ticket): Record<string, string> {
       ticket.assigneeUserId ? `- 处理人：${ticket.assigneeUserId}` : '',
       `- ${sla}`,
       ticket.entitled ? '' : `- **${ticket.entitlementNote ?? '不在服务期内'}**（不计入 SLA）`,
+      ticket.chargeable ? '- **收费定制（变更需求），不计入 SLA**' : '',
+      ticket.status === 'triage' && ticket.triage
+        ? `- 分拣建议：${ticketTypeNames[ticket.triage.suggestedType as TicketType]?.zh ?? ticket.triage.suggestedType}，分派给 ${ticket.triage.suggestedTeamId}`
+        : '',
     ]
       .filter(Boolean)
       .join('\n'),
@@ -435,6 +440,10 @@ export function ticketCardParams(ticket: Ticket): Record<string, string> {
     status: statusNames[ticket.status].zh,
     level: String(ticket.level),
     sla,
+    suggestion: ticket.triage
+      ? `建议：${ticketTypeNames[ticket.triage.suggestedType as TicketType]?.zh ?? ticket.triage.suggestedType} · ${levelCatalog[ticket.triage.suggestedLevel as ResponseLevel]?.nameZh ?? ''} · 分派给 ${ticket.triage.suggestedTeamId}`
+      : '',
+    suggestedTeamId: ticket.triage?.suggestedTeamId ?? '',
     buttons: JSON.stringify(buttons),
   };
 }

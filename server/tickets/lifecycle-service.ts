@@ -40,6 +40,7 @@ export interface TicketEvent {
 }
 type ProjectedField =
   | 'status'
+  | 'triagedAt'
   | 'open'
   | 'level'
   | 'teamId'
@@ -142,6 +143,7 @@ export class LifecycleService {
         if (effect === 'ownIfUnowned' && actorId && !ticket.ownerUserId) set.ownerUserId = actorId;
         if (effect === 'assignOwner' && ticket.ownerUserId) set.assigneeUserId = ticket.ownerUserId;
       }
+      if (ticket.status === 'triage' && decision.to !== 'triage') set.triagedAt = input.now;
       if (decision.to === 'solutionProposed') set.solutionProposedAt = input.now;
       if (decision.to === 'autoClosed') set.autoClosedAt = input.now;
       if (input.actor.kind === 'customer') set.lastCustomerMessageAt = input.now;
@@ -348,8 +350,12 @@ export class LifecycleService {
       }
       const after = apply(ticket, event);
       await this.project(after, event);
+      const raised =
+        entry.kind === 'levelChange' && Number(entry.data?.to) < Number(entry.data?.from)
+          ? [{ kind: 'levelRaised' as const, at: now, from: Number(entry.data?.from) as ResponseLevel }]
+          : [];
       await this.deps.sla
-        .evaluate(ticketNo, now)
+        .evaluate(ticketNo, now, raised)
         .catch((err: unknown) =>
           this.deps.logger.error({ err, ticketNo }, 'SLA re-evaluation failed (the sweep will retry)'),
         );

@@ -103,6 +103,20 @@ export interface Ticket {
   ownerUserId?: string;
   assigneeUserId?: string;
   sla?: TicketSla;
+  /** Ticket type (shared/routing/ticket-types.ts), suggested at filing, confirmed by the sorting centre. */
+  type?: string;
+  /** The sorting centre's suggestion at filing. */
+  triage?: {
+    suggestedType: string;
+    suggestedLevel: number;
+    suggestedProductLine?: string;
+    suggestedTeamId: string;
+    reasons: string[];
+  };
+  /** When it left the sorting centre (triage time = triagedAt − createdAt). */
+  triagedAt?: Date;
+  /** Chargeable customisation (变更需求): told to the customer, kept out of SLA statistics. */
+  chargeable?: boolean;
   /** Events applied (server/tickets/lifecycle-service.ts): the projection's position in the event log. */
   version?: number;
   solutionProposedAt?: Date;
@@ -168,6 +182,10 @@ const ticketSchema = new mongoose.Schema<Ticket>(
     sla: mongoose.Schema.Types.Mixed,
     nextEscalationAt: { type: Date, default: null },
     version: { type: Number, default: 0 },
+    type: String,
+    triage: mongoose.Schema.Types.Mixed,
+    triagedAt: Date,
+    chargeable: Boolean,
     solutionProposedAt: Date,
     autoClosedAt: Date,
     lastCustomerMessageAt: Date,

@@ -30,6 +30,9 @@ export interface NewTicket {
   /** SLA fields computed before the insert (SlaService.start); absent without a commitment. */
   sla?: TicketSla;
   nextEscalationAt?: Date | null;
+  type?: string;
+  triage?: Ticket['triage'];
+  chargeable?: boolean;
 }
 
 export interface TicketSettings {
@@ -102,6 +105,9 @@ function newTicketDoc(ticketNo: string, input: NewTicket, now: Date): Ticket {
     ...(input.sla ? { sla: input.sla } : {}),
     nextEscalationAt: input.nextEscalationAt ?? null,
     version: 0,
+    ...(input.type ? { type: input.type } : {}),
+    ...(input.triage ? { triage: input.triage } : {}),
+    ...(input.chargeable ? { chargeable: true } : {}),
     createdAt: now,
     updatedAt: now,
     timeline: [

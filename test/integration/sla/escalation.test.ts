@@ -155,3 +155,40 @@ describe('after hours', () => {
     expect(ticket.nextEscalationAt).toBeNull();
   });
 });
+
+describe('level changes and the on-site promise recompute the clocks from the history', () => {
+  it('raising a level-3 ticket to level 1 moves the due time and calls the coordination meeting; 现场 starts 48 calendar hours', async () => {
+    setShanghai('2026-03-09T09:00:00'); // Monday
+    const { ticketNo } = await file('cust-xa-01', '报障 EKP 3级 部分流程提交缓慢');
+    let ticket = (await ticketModel(a.db).findById(ticketNo).lean()) as Ticket;
+    // 12 working hours from Mon 09:00: Mon 8 h + Tue 4 h → Tue 14:00 (lunch 12–13 skipped).
+    expect(ticket.sla?.clocks[0]?.dueAt?.toISOString()).toBe('2026-03-10T06:00:00.000Z');
+    setShanghai('2026-03-09T09:10:00');
+    const [ack] = await chat(sim, 'lead-li', `升级 ${ticketNo} 1`, { conversationId: 'cid-team-ekp' });
+    expect(textOf(ack!)).toContain('一级');
+    ticket = (await ticketModel(a.db).findById(ticketNo).lean()) as Ticket;
+    // Recomputed from creation with the level-1 hour: Mon 10:00; at risk at 09:45.
+    expect(ticket.sla?.clocks[0]?.dueAt?.toISOString()).toBe('2026-03-09T02:00:00.000Z');
+    expect(ticket.nextEscalationAt?.toISOString()).toBe('2026-03-09T01:45:00.000Z');
+    await a.outbox?.idle();
+    await waitUntil(() => workNotices(ticketNo, 'disp-zhou', '技术协调会').length === 1, 5000);
+
+    setShanghai('2026-03-09T09:30:00');
+    await chat(sim, 'lead-li', `远程 ${ticketNo} 视频 20 已远程排查`, { conversationId: 'cid-team-ekp' });
+    ticket = (await ticketModel(a.db).findById(ticketNo).lean()) as Ticket;
+    expect(ticket.sla?.clocks.find((c) => c.target === 'firstResponse')?.state).toBe('met');
+
+    setShanghai('2026-03-09T11:00:00');
+    await chat(sim, 'lead-li', `现场 ${ticketNo} 需要`, { conversationId: 'cid-team-ekp' });
+    ticket = (await ticketModel(a.db).findById(ticketNo).lean()) as Ticket;
+    const onSite = ticket.sla?.clocks.find((c) => c.target === 'onSite');
+    expect(onSite?.dueAt?.toISOString()).toBe('2026-03-11T03:00:00.000Z'); // Wed 11:00, calendar hours
+    expect(ticket.nextEscalationAt?.toISOString()).toBe('2026-03-10T15:00:00.000Z'); // 75 % of 48 h
+
+    setShanghai('2026-03-10T20:00:00');
+    await chat(sim, 'lead-li', `现场 ${ticketNo} 到达`, { conversationId: 'cid-team-ekp' });
+    ticket = (await ticketModel(a.db).findById(ticketNo).lean()) as Ticket;
+    expect(ticket.sla?.clocks.find((c) => c.target === 'onSite')?.state).toBe('met');
+    expect(ticket.nextEscalationAt).toBeNull();
+  });
+});

@@ -66,12 +66,14 @@ describe('a ticket from filing to closure', () => {
   it('the sorting centre dispatches from its card; the team gets a card with 接单 / 转派 / 升级', async () => {
     no = await file('报障 EKP 3级 流程审批页面报错，无法提交');
     const sortingCard = `ticket-${no}-sorting`;
+    expect(sim.card(sortingCard)?.cardParamMap.suggestedTeamId).toBe('support-ekp'); // EKP → EKP 支持组
     expect(sim.card(sortingCard)?.cardParamMap.buttons).toContain('dispatch');
     await click('disp-zhou', sortingCard, 'dispatch', { ticketNo: no, target: 'support-ekp' });
     await waitUntil(async () => (await load(no)).status === 'assigned', 5000);
     const t = await load(no);
     expect(t.teamId).toBe('support-ekp');
     expect(t.ownerUserId).toBeUndefined(); // dispatching is routing, not taking up the issue
+    expect(t.triagedAt).toBeDefined(); // triage time is measured
     await waitUntil(() => sim.card(`ticket-${no}-support-ekp`) !== undefined, 5000);
     expect(sim.card(`ticket-${no}-support-ekp`)!.cardParamMap.buttons).toContain('claim');
     // The sorting centre's card shows the new status in place.
@@ -220,5 +222,29 @@ describe('auto-closure, reopen and final closure', () => {
     const refusal = await say('cust-xa-01', `重新打开 ${no}`);
     expect(refusal).toContain('无法执行');
     expect((await load(no)).status).toBe('ended');
+  });
+});
+
+describe('the sorting centre’s suggestions', () => {
+  it('a suggestion goes to the product centre’s review list; the customer is told there is no commitment', async () => {
+    at('2026-03-05T10:00:00');
+    const [reply] = await chat(sim, 'cust-xa-01', '报障 KMS 5级 建议增加知识库文档批量导出功能');
+    const no = /SD-\d{4}-\d{6}/.exec(textOf(reply!))![0];
+    expect(textOf(reply!)).toContain('产品中心评审');
+    const t = await load(no);
+    expect(t).toMatchObject({ type: 'suggestion', triage: { suggestedTeamId: 'product-centre' } });
+  });
+
+  it('a change request is chargeable customisation: the customer is told, and it carries no SLA', async () => {
+    const [reply] = await chat(
+      sim,
+      'cust-xa-01',
+      '报障 EKP 5级 需求变更：请把审批单的打印模板改成我们公司的格式',
+    );
+    const no = /SD-\d{4}-\d{6}/.exec(textOf(reply!))![0];
+    expect(textOf(reply!)).toContain('收费定制');
+    const t = await load(no);
+    expect(t).toMatchObject({ type: 'changeRequest', chargeable: true });
+    expect(t.sla).toBeUndefined();
   });
 });
