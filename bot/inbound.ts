@@ -7,6 +7,8 @@ import { z } from 'zod';
  * strictly where the bot depends on a field.
  */
 const numberish = z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]);
+/** A millisecond timestamp; one a Date cannot hold (fuzzed: 10^400) is treated as absent. */
+const timestamp = numberish.transform((n) => (Number.isFinite(n) && Math.abs(n) <= 8.64e15 ? n : undefined));
 
 const robotMessageSchema = z.object({
   msgId: z.string().min(1).max(200),
@@ -21,8 +23,8 @@ const robotMessageSchema = z.object({
   robotCode: z.string().max(200).optional(),
   chatbotCorpId: z.string().max(200).optional(),
   sessionWebhook: z.string().url().max(2000).optional(),
-  sessionWebhookExpiredTime: numberish.optional(),
-  createAt: numberish.optional(),
+  sessionWebhookExpiredTime: timestamp.optional(),
+  createAt: timestamp.optional(),
   isInAtList: z.boolean().optional(),
   atUsers: z
     .array(z.object({ dingtalkId: z.string().optional(), staffId: z.string().optional() }))

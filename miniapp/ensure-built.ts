@@ -32,7 +32,7 @@ export async function ensureMiniAppBuilt(
   }
 }
 
-/** dist/index.html exists and is newer than every source file. */
+/** dist/index.html exists and is newer than every source file (the mini-app's and shared/). */
 export function isFresh(): boolean {
   const built = mtime(path.join(distDir, 'index.html'));
   if (built === undefined) return false;
@@ -41,6 +41,8 @@ export function isFresh(): boolean {
     path.join(miniappDir, 'vite.config.ts'),
     ...filesUnder(path.join(miniappDir, 'src')),
     ...filesUnder(path.join(miniappDir, 'public')),
+    // the screens import pure code from shared/ (status names, levels, holiday data)
+    ...filesUnder(path.join(miniappDir, '..', 'shared')),
   ];
   return sources.every((f) => (mtime(f) ?? 0) <= built);
 }

@@ -1,15 +1,27 @@
-import { ConfigProvider, Toast } from 'antd-mobile';
+import { ConfigProvider, DotLoading, Toast } from 'antd-mobile';
 import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import type { Me } from './api.ts';
 import { errorText, signOut } from './api.ts';
 import { initialSession, type SignInOutcome, startSession } from './auth.ts';
+import { AuditPage } from './features/audit/AuditPage.tsx';
+import { CalendarPage } from './features/calendar/CalendarPage.tsx';
+import { OnCallPage } from './features/oncall/OnCallPage.tsx';
+import { SlaPoliciesPage } from './features/sla/SlaPoliciesPage.tsx';
+import { TicketDetailPage } from './features/tickets/TicketDetailPage.tsx';
+import { TicketListPage } from './features/tickets/TicketListPage.tsx';
 import { type I18n, I18nContext, initialLang, type Lang, rememberLang, translate } from './i18n.ts';
-import { features, useRoute } from './nav.ts';
+import { type Feature, features, ticketNoOf, useRoute } from './nav.ts';
 import { ComingSoon } from './pages/ComingSoon.tsx';
 import { Home } from './pages/Home.tsx';
 import { NotFound } from './pages/NotFound.tsx';
 import { NotInDingTalk, SignedOut, SignInFailed, SigningIn } from './pages/SignInStatus.tsx';
+
+// ECharts is large: the report screen and its charts load when opened.
+const ReportsPage = lazy(() =>
+  import('./features/reports/ReportsPage.tsx').then((m) => ({ default: m.ReportsPage })),
+);
 
 type State = { kind: 'starting' } | { kind: 'signedOut' } | SignInOutcome;
 
@@ -73,7 +85,44 @@ function Screen(props: { state: State; onRetry: () => void; onSignOut: () => voi
     case 'signedIn': {
       if (route === '') return <Home me={state.me} onSignOut={props.onSignOut} />;
       const feature = features.find((f) => f.path === route);
-      return feature ? <ComingSoon feature={feature} /> : <NotFound />;
+      if (feature) return <FeatureScreen feature={feature} me={state.me} />;
+      const ticketNo = ticketNoOf(route);
+      return ticketNo ? <TicketDetailPage ticketNo={ticketNo} /> : <NotFound />;
     }
+  }
+}
+
+/** A feature's screen; the server decides what each role may read or change. */
+function FeatureScreen({ feature, me }: { feature: Feature; me: Me }) {
+  switch (feature.id) {
+    case 'calendar':
+      return <CalendarPage />;
+    case 'sla':
+      return <SlaPoliciesPage />;
+    case 'oncall':
+      return <OnCallPage />;
+    case 'audit':
+      return <AuditPage />;
+    case 'triage':
+      return <TicketListPage queue="triage" />;
+    case 'myTickets':
+      return <TicketListPage queue={me.user.kind === 'customer' ? 'org' : 'mine'} />;
+    case 'reports':
+      return (
+        <Suspense
+          fallback={
+            <div className="center" role="status">
+              <DotLoading />
+            </div>
+          }
+        >
+          <ReportsPage />
+        </Suspense>
+      );
+    case 'teams':
+    case 'customers':
+    case 'newTicket':
+    case 'suggestions':
+      return <ComingSoon feature={feature} />;
   }
 }

@@ -1,4 +1,4 @@
-import { createContext, useContext } from 'react';
+import { createContext, useCallback, useContext } from 'react';
 
 /**
  * The mini-app's texts: zh-CN first, English available (the switch in the
@@ -54,6 +54,18 @@ const zh = {
   'feature.newTicket': '新建工单',
   'feature.reports': '服务报表',
   'feature.suggestions': '建议看板',
+  'feature.audit': '变更记录',
+  'common.save': '保存',
+  'common.saved': '已保存',
+  'common.cancel': '取消',
+  'common.delete': '删除',
+  'common.add': '添加',
+  'common.refresh': '刷新',
+  'common.loading': '加载中…',
+  'common.empty': '暂无数据',
+  'common.retry': '重试',
+  'common.fixErrors': '请先改正标红的内容。',
+  'common.confirmDelete': '确定删除吗？',
   'error.network': '网络连接失败，请检查网络后重试。',
   'error.unauthenticated': '登录已过期，请从钉钉重新打开微应用。',
   'error.forbidden': '您的角色无权进行此操作。',
@@ -114,6 +126,18 @@ const en: Record<TextKey, string> = {
   'feature.newTicket': 'New ticket',
   'feature.reports': 'Service reports',
   'feature.suggestions': 'Suggestion board',
+  'feature.audit': 'Change history',
+  'common.save': 'Save',
+  'common.saved': 'Saved',
+  'common.cancel': 'Cancel',
+  'common.delete': 'Delete',
+  'common.add': 'Add',
+  'common.refresh': 'Refresh',
+  'common.loading': 'Loading…',
+  'common.empty': 'Nothing here yet',
+  'common.retry': 'Retry',
+  'common.fixErrors': 'Please correct the fields marked in red first.',
+  'common.confirmDelete': 'Delete this?',
   'error.network': 'Could not reach the server. Check the network and try again.',
   'error.unauthenticated': 'Your session has expired. Please open the mini-app from DingTalk again.',
   'error.forbidden': 'Your role may not do this.',
@@ -127,7 +151,40 @@ const en: Record<TextKey, string> = {
 const texts: Record<Lang, Record<TextKey, string>> = { zh, en };
 
 export function translate(lang: Lang, key: TextKey, vars: Record<string, string> = {}): string {
-  return texts[lang][key].replace(/\{(\w+)\}/g, (m, name: string) => vars[name] ?? m);
+  return fill(texts[lang][key], vars);
+}
+
+function fill(text: string, vars: Record<string, string>): string {
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => vars[name] ?? m);
+}
+
+/**
+ * A screen's own texts, beside the screen (features/x/texts.ts), so that
+ * this file keeps only what several screens share. `en` must have every key
+ * of `zh`.
+ */
+export interface Texts<K extends string> {
+  zh: Record<K, string>;
+  en: Record<K, string>;
+}
+
+export function defineTexts<const Z extends Record<string, string>>(
+  zh: Z,
+  en: Record<keyof Z, string>,
+): Texts<keyof Z & string> {
+  return { zh, en } as Texts<keyof Z & string>;
+}
+
+export type Translate<K extends string> = (key: K, vars?: Record<string, string | number>) => string;
+
+/** The screen's translate function for the chosen language. */
+export function useTexts<K extends string>(texts: Texts<K>): Translate<K> {
+  const { lang } = useI18n();
+  return useCallback(
+    (key: K, vars: Record<string, string | number> = {}) =>
+      fill(texts[lang][key], Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, String(v)]))),
+    [lang, texts],
+  );
 }
 
 export function isTextKey(key: string): key is TextKey {

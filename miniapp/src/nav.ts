@@ -13,6 +13,7 @@ export const features = [
   { id: 'teams', path: 'teams', label: 'feature.teams', color: '#ff8f1f' },
   { id: 'oncall', path: 'oncall', label: 'feature.oncall', color: '#7c4dff' },
   { id: 'customers', path: 'customers', label: 'feature.customers', color: '#ff3141' },
+  { id: 'audit', path: 'audit', label: 'feature.audit', color: '#5b6b7f' },
   { id: 'triage', path: 'triage', label: 'feature.triage', color: '#1677ff' },
   { id: 'myTickets', path: 'tickets', label: 'feature.myTickets', color: '#00b578' },
   { id: 'newTicket', path: 'tickets/new', label: 'feature.newTicket', color: '#ff8f1f' },
@@ -24,9 +25,10 @@ export type Feature = (typeof features)[number];
 export type FeatureId = Feature['id'];
 
 const byRole: Record<Role, readonly FeatureId[]> = {
-  admin: ['calendar', 'sla', 'teams', 'oncall', 'customers', 'reports'],
+  admin: ['calendar', 'sla', 'teams', 'oncall', 'customers', 'audit', 'triage', 'reports'],
   dispatcher: ['triage', 'myTickets', 'reports'],
-  engineer: ['triage', 'myTickets'],
+  // the triage queue is the sorting centre's (dispatchers, team leads, admins: GET /api/tickets?queue=triage)
+  engineer: ['myTickets'],
   teamLead: ['triage', 'myTickets', 'reports'],
   productCentre: ['suggestions', 'reports'],
   customer: ['myTickets', 'newTicket'],
@@ -36,6 +38,12 @@ const byRole: Record<Role, readonly FeatureId[]> = {
 export function featuresFor(roles: readonly Role[]): Feature[] {
   const wanted = new Set(roles.flatMap((r) => byRole[r]));
   return features.filter((f) => wanted.has(f.id));
+}
+
+/** The ticket a route shows (`tickets/SD-2026-000123`), if it is a ticket page. */
+export function ticketNoOf(route: string): string | undefined {
+  const m = /^tickets\/([A-Za-z0-9-]{1,40})$/.exec(route);
+  return m && m[1] !== 'new' ? decodeURIComponent(m[1]!) : undefined;
 }
 
 // ---- a tiny router over the History API; the server answers index.html for every /app/… path

@@ -1,4 +1,5 @@
 import { levelCatalog, type ResponseLevel } from '../../shared/catalog.ts';
+import { isDomainError } from '../../shared/errors.ts';
 import { type TicketType, ticketTypeNames } from '../../shared/routing/ticket-types.ts';
 import { statusNames } from '../../shared/ticket/status.ts';
 import {
@@ -45,7 +46,22 @@ export const closureTimerKinds = {
   reminder: 'autoCloseReminder',
   autoClose: 'autoClose',
   finalClose: 'finalClose',
+  stall: 'stallCheck',
 } as const;
+
+/** Hours without activity after which the owner of an open ticket is reminded. */
+export const defaultStallHours = 48;
+const stallMs = (w: { stallHours?: number }) => (w.stallHours ?? defaultStallHours) * 3_600_000;
+
+/** A refusal because another process already did it is success. */
+async function settled(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (isDomainError(err) && err.code === 'invalidTransition') return;
+    throw err;
+  }
+}
 
 export interface EffectsDeps {
   db: Db;
@@ -53,14 +69,14 @@ export interface EffectsDeps {
   timers: TimerStore;
   notify: (items: Array<{ key: string; notice: Notice }>) => Promise<void>;
   cardTemplateId: string;
-  windows?: Partial<LifecycleWindows>;
+  windows?: Partial<LifecycleWindows> & { stallHours?: number };
   logger: Logger;
 }
 
 type Item = { key: string; notice: Notice };
 
 export class LifecycleEffects {
-  private readonly windows: LifecycleWindows;
+  private readonly windows: LifecycleWindows & { stallHours?: number };
 
   constructor(private readonly deps: EffectsDeps) {
     this.windows = { ...defaultLifecycleWindows, ...deps.windows };
@@ -191,6 +207,15 @@ export class LifecycleEffects {
           params: ticketCardParams(ticket),
         },
       });
+    if (ticket.open && ticket.ownerUserId)
+      await this.deps.timers.schedule(
+        {
+          at: new Date(event.at.getTime() + stallMs(this.windows)),
+          ticketId: ticket._id,
+          kind: closureTimerKinds.stall,
+        },
+        event.at,
+      );
     if (items.length > 0) await this.deps.notify(items);
   };
 
@@ -277,25 +302,44 @@ export class LifecycleEffects {
           await this.scheduleClosure(ticket, new Date(ticket.solutionProposedAt), now); // the customer wrote meanwhile
           return;
         }
-        await lifecycle.act({
-          ticketNo: ticket._id,
-          action: 'autoClose',
-          actor: system,
-          channel: 'system',
-          now,
-        });
+        await settled(
+          lifecycle.act({ ticketNo: ticket._id, action: 'autoClose', actor: system, channel: 'system', now }),
+        );
       },
       [closureTimerKinds.finalClose]: async (timer: { ticketId: string }, now: Date) => {
         const ticket = await lifecycle.load(timer.ticketId);
         if (ticket.status !== 'autoClosed' || !ticket.autoClosedAt) return;
         if (now < finalCloseDueAt(new Date(ticket.autoClosedAt), this.windows.reopenWindowMonths)) return;
-        await lifecycle.act({
-          ticketNo: ticket._id,
-          action: 'finalClose',
-          actor: system,
-          channel: 'system',
-          now,
-        });
+        await settled(
+          lifecycle.act({
+            ticketNo: ticket._id,
+            action: 'finalClose',
+            actor: system,
+            channel: 'system',
+            now,
+          }),
+        );
+      },
+      // 首问负责制: the owner is reminded when an open ticket has had no activity for the stall period.
+      [closureTimerKinds.stall]: async (timer: { ticketId: string }, now: Date) => {
+        const ticket = await lifecycle.load(timer.ticketId);
+        if (!ticket.open || !ticket.ownerUserId || ticket.status === 'solutionProposed') return;
+        const last = ticket.timeline.at(-1);
+        if (last && now.getTime() - new Date(last.at).getTime() < stallMs(this.windows)) return;
+        await this.deps.notify([
+          {
+            key: `stall:${ticket._id}:v${ticket.version ?? 0}`,
+            notice: {
+              kind: 'workNotice',
+              userIds: [ticket.ownerUserId],
+              message: md(
+                `您负责的工单 ${ticket._id} 已停滞`,
+                `工单已 ${Math.round(stallMs(this.windows) / 3_600_000)} 小时没有进展（当前：${statusNames[ticket.status].zh}${ticket.assigneeUserId ? `，处理人 ${ticket.assigneeUserId}` : ''}），请跟进。`,
+                ticket,
+              ),
+            },
+          },
+        ]);
       },
     };
   }

@@ -86,9 +86,9 @@ describe('mini-app sign-in (免登)', { timeout: 60_000 }, () => {
     await home.close();
 
     // a placeholder screen, and back
-    await app.getByRole('link', { name: '工作日历' }).click();
+    await app.getByRole('link', { name: '团队与路由' }).click();
     await app.getByText('即将上线').waitFor();
-    expect(app.url()).toBe(`${appUrl}calendar`);
+    expect(app.url()).toBe(`${appUrl}teams`);
     await screenshot(app, 'miniapp-coming-soon');
     await app.goBack();
     await app.getByTestId('user-name').waitFor();

@@ -202,6 +202,18 @@ describe('auto-closure, reopen and final closure', () => {
     });
   });
 
+  it('reminds the owner when an open ticket stalls for 48 hours, once', async () => {
+    at('2026-05-04T10:00:00');
+    const no = await file('报障 EKP 4级 移动端待办数量不刷新');
+    await say('disp-zhou', `分派 ${no} support-ekp`, 'cid-sorting');
+    await say('eng-wang', `接单 ${no}`, 'cid-team-ekp');
+    await sweepAt('2026-05-06T09:59:00');
+    expect(toUser('eng-wang', 'workNotice', no, '已停滞')).toHaveLength(0);
+    await sweepAt('2026-05-06T10:01:00');
+    await sweepAt('2026-05-06T10:02:00');
+    expect(toUser('eng-wang', 'workNotice', no, '已停滞')).toHaveLength(1);
+  });
+
   it('a customer reply after the solution restarts the month', async () => {
     const no = await solved('报表导出格式不对', '2026-06-01T10:00:00');
     at('2026-06-20T10:00:00');

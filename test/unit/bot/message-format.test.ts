@@ -71,6 +71,11 @@ describe('inbound robot messages (platform reference §b)', () => {
     });
   });
 
+  it('a timestamp no Date can hold counts as absent (found by the fuzz test)', () => {
+    const r = parseRobotMessage(JSON.stringify({ ...base, createAt: '9'.repeat(400) }), 42);
+    expect(r).toMatchObject({ ok: true, message: { createdAt: 42 } });
+  });
+
   it('accepts numbers where DingTalk sends strings and the reverse', () => {
     const r = parseRobotMessage(
       JSON.stringify({ ...base, conversationType: 2, createAt: '1769851697611' }),
