@@ -79,6 +79,15 @@ export const configSchema = z
     SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
     SIMULATOR_REDELIVERY_MS: z.coerce.number().int().min(50).default(60_000),
     TIMER_SWEEP_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    AUTO_CLOSE_MONTHS: z.coerce.number().int().min(1).max(24).default(1),
+    AUTO_CLOSE_REMINDER_DAYS: z.coerce.number().int().min(0).max(27).default(7),
+    REOPEN_WINDOW_MONTHS: z.coerce.number().int().min(1).max(24).default(1),
+    STALL_REMINDER_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(48),
     SMTP_URL: optionalString.pipe(
       z
         .string()

@@ -126,6 +126,8 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
           redeliveryMs: config.SIMULATOR_REDELIVERY_MS,
           logger: logger.child({ role: 'simulator' }),
           ...(appUrl ? { miniAppUrl: appUrl } : {}),
+          // The local SMTP sink's pages (/dev/mail on the HTTP server), when there is no SMTP_URL.
+          ...(appUrl && !config.SMTP_URL ? { mailUrl: appUrl.replace(/\/app\/?$/, '/dev/mail') } : {}),
         });
         const owned = simulator;
         stops.push(() => owned.close());
@@ -173,8 +175,14 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
       cardTemplateId: config.DINGTALK_CARD_TEMPLATE_ID,
       logger: logger.child({ role: 'sla' }),
     });
+    const windows = {
+      autoCloseMonths: config.AUTO_CLOSE_MONTHS,
+      autoCloseReminderDays: config.AUTO_CLOSE_REMINDER_DAYS,
+      reopenWindowMonths: config.REOPEN_WINDOW_MONTHS,
+    };
     const effects = new LifecycleEffects({
       db,
+      windows: { ...windows, stallHours: config.STALL_REMINDER_HOURS },
       directory,
       timers,
       notify: (items) => outbox.send(items),
@@ -183,6 +191,7 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
     });
     const lifecycle = new LifecycleService({
       db,
+      windows,
       sla,
       notify: (items) => outbox.send(items),
       logger: logger.child({ role: 'lifecycle' }),

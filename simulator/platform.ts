@@ -25,6 +25,8 @@ export interface PlatformOptions {
   sessionWebhookTtlMs: number;
   disconnectDelayMs: number;
   miniAppUrl?: string;
+  /** The product's local mail sink page, linked from the chat page (mail the product sent). */
+  mailUrl?: string;
   logger: pino.Logger;
 }
 

@@ -67,6 +67,7 @@ export function addSimRoutes(router: Router, p: Platform): void {
       users: p.registry.users(),
       groups: p.registry.groups(),
       miniAppUrl: p.opts.miniAppUrl ?? null,
+      mailUrl: p.opts.mailUrl ?? null,
     }),
   );
 

@@ -60,6 +60,8 @@ export interface SimulatorOptions {
   disconnectDelayMs?: number;
   /** the H5 mini-app, for the chat page's link and the 免登 stand-in */
   miniAppUrl?: string;
+  /** Linked from the chat page as “本地邮件” (the product's SMTP sink). */
+  mailUrl?: string;
   /** base URL advertised in endpoints and sessionWebhooks when clients reach the simulator by another name */
   publicUrl?: string;
   /** default: silent */
@@ -117,6 +119,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     sessionWebhookTtlMs: opts.sessionWebhookTtlMs ?? 90 * 60_000,
     disconnectDelayMs: opts.disconnectDelayMs ?? 10_000,
     ...(opts.miniAppUrl === undefined ? {} : { miniAppUrl: opts.miniAppUrl }),
+    ...(opts.mailUrl === undefined ? {} : { mailUrl: opts.mailUrl }),
     logger,
   });
 

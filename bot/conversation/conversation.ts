@@ -292,6 +292,7 @@ async function file(
       ...(sla ? { sla: sla.sla, nextEscalationAt: sla.nextEscalationAt } : {}),
       type: triage.suggestedType,
       triage,
+      ...(await relatedTicket(deps, draft.description, org.id)),
       ...(handling.charge === 'chargeable' ? { chargeable: true } : {}),
     },
     { prefix: deps.settings.ticketPrefix },
@@ -342,4 +343,13 @@ async function query(
     if (isDomainError(err) && err.code === 'notFound') return [replies.ticketNotFound(ticketNo)];
     throw err;
   }
+}
+
+/** "关联 SD-2026-000123" in a new ticket's description links it to that ticket of the same organisation. */
+async function relatedTicket(deps: ConversationDeps, description: string, orgId: string) {
+  const m = /关联\s*([A-Za-z]{1,6}-\d{4}-\d{1,9})/.exec(description);
+  const no = m ? findTicketNo(m[1]!) : undefined;
+  if (!no) return {};
+  const t = await getTicketFor(deps.db, no, { kind: 'contact', orgId }).catch(() => undefined);
+  return t ? { relatedTo: t._id } : {};
 }

@@ -1,4 +1,4 @@
-import type { OutMessage } from '../../server/dingtalk/message.ts';
+import { type OutMessage, quickReply } from '../../server/dingtalk/message.ts';
 import { listTeams } from '../../server/directory/directory-service.ts';
 import type { LifecycleActor, LifecycleService } from '../../server/tickets/lifecycle-service.ts';
 import type { Ticket } from '../../server/tickets/ticket-model.ts';
@@ -140,7 +140,26 @@ export async function runCustomerCommand(
         await lc.rate(cmd.ticketNo, actor, cmd.rating, cmd.comment || undefined, now);
         return [text(`感谢您的评价（${cmd.rating} 分）！`)];
       case 'reopen':
-        await lc.act({ ticketNo: cmd.ticketNo, action: 'reopen', actor, channel: 'dingtalk', now });
+        try {
+          await lc.act({ ticketNo: cmd.ticketNo, action: 'reopen', actor, channel: 'dingtalk', now });
+        } catch (err) {
+          // After the window: offer a new ticket linked to this one.
+          if (isDomainError(err) && err.details?.offer === 'newLinkedTicket')
+            return [
+              {
+                type: 'actionCard',
+                title: `工单 ${cmd.ticketNo} 无法重新打开`,
+                text: `${err.message}\n\n可以新建一个工单并关联原工单 ${cmd.ticketNo}，工程师会看到原来的处理记录。`,
+                buttons: [
+                  quickReply(
+                    '新建关联工单',
+                    `报障 ${ticket.productLine} ${ticket.level}级 关联 ${cmd.ticketNo}：问题仍未解决`,
+                  ),
+                ],
+              },
+            ];
+          throw err;
+        }
         return [text(`工单 ${cmd.ticketNo} 已重新打开，将由原负责人继续跟进。`)];
       default:
         return [text('这个命令由服务工程师使用。')];

@@ -117,6 +117,8 @@ export interface Ticket {
   triagedAt?: Date;
   /** Chargeable customisation (变更需求): told to the customer, kept out of SLA statistics. */
   chargeable?: boolean;
+  /** The earlier ticket this one continues. */
+  relatedTo?: string;
   /** Events applied (server/tickets/lifecycle-service.ts): the projection's position in the event log. */
   version?: number;
   solutionProposedAt?: Date;
@@ -186,6 +188,7 @@ const ticketSchema = new mongoose.Schema<Ticket>(
     triage: mongoose.Schema.Types.Mixed,
     triagedAt: Date,
     chargeable: Boolean,
+    relatedTo: String,
     solutionProposedAt: Date,
     autoClosedAt: Date,
     lastCustomerMessageAt: Date,

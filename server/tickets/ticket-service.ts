@@ -32,6 +32,8 @@ export interface NewTicket {
   nextEscalationAt?: Date | null;
   type?: string;
   triage?: Ticket['triage'];
+  /** An earlier ticket this one continues (a reopen refused after the window). */
+  relatedTo?: string;
   chargeable?: boolean;
 }
 
@@ -108,6 +110,7 @@ function newTicketDoc(ticketNo: string, input: NewTicket, now: Date): Ticket {
     ...(input.type ? { type: input.type } : {}),
     ...(input.triage ? { triage: input.triage } : {}),
     ...(input.chargeable ? { chargeable: true } : {}),
+    ...(input.relatedTo ? { relatedTo: input.relatedTo } : {}),
     createdAt: now,
     updatedAt: now,
     timeline: [

@@ -8,7 +8,7 @@ const NOTICES = '__work_notices__';
 const CHAT_KINDS = new Set(['inbound', 'reply', 'otoSend', 'groupSend', 'cardDeliver']);
 
 const state = {
-  registry: { apps: [], users: [], groups: [], miniAppUrl: null },
+  registry: { apps: [], users: [], groups: [], miniAppUrl: null, mailUrl: null },
   registryJson: '',
   userId: '',
   conversations: [],
@@ -489,6 +489,9 @@ async function selectUser(userId) {
   const link = byId('miniapp-link');
   link.hidden = !state.registry.miniAppUrl;
   link.href = `/_sim/open-app?userId=${encodeURIComponent(userId)}`;
+  const mail = byId('mail-link');
+  mail.hidden = !state.registry.mailUrl;
+  if (state.registry.mailUrl) mail.href = state.registry.mailUrl;
   await loadConversations();
   if (!state.conversations.some((c) => c.conversationId === state.current) && state.current !== NOTICES) {
     state.current = state.conversations[0]?.conversationId || NOTICES;

@@ -15,6 +15,8 @@ import { chat, startTestDesk, startTestSimulator, textOf, waitUntil } from '../.
  */
 let sim: Simulator;
 let desk: Desk;
+/** A second server process (worker) on the same database: closure notices still go out once. */
+let second: Desk;
 let nowMs = Date.parse('2026-03-04T10:00:00+08:00'); // a Wednesday
 const now = () => new Date(nowMs);
 const at = (local: string) => {
@@ -23,10 +25,13 @@ const at = (local: string) => {
 
 beforeAll(async () => {
   sim = await startTestSimulator();
-  desk = await startTestDesk(sim, { dbName: freshDbName(), now });
+  const dbName = freshDbName();
+  desk = await startTestDesk(sim, { dbName, now });
+  second = await startTestDesk(sim, { dbName, now, env: { ROLES: 'worker', DEMO_DATA: 'false' } });
   await waitUntil(() => sim.connections() > 0, 5000);
 });
 afterAll(async () => {
+  await second?.stop();
   await desk?.stop();
   await sim?.close();
 });
@@ -165,8 +170,8 @@ describe('auto-closure, reopen and final closure', () => {
   }
   async function sweepAt(local: string) {
     at(local);
-    await desk.sweeper.sweep(now());
-    await settle();
+    await Promise.all([desk.sweeper.sweep(now()), second.sweeper.sweep(now())]);
+    await Promise.all([settle(), second.outbox?.idle()]);
   }
 
   it('reminds 7 days before, auto-closes after a month with an email, and lets the customer reopen inside the window', async () => {
@@ -231,9 +236,12 @@ describe('auto-closure, reopen and final closure', () => {
     await sweepAt('2026-10-03T10:02:00');
     expect((await load(no)).status).toBe('ended');
     expect(toUser('cust-xa-01', 'otoSend', no, '已结束')).toHaveLength(1);
-    const refusal = await say('cust-xa-01', `重新打开 ${no}`);
-    expect(refusal).toContain('无法执行');
+    const [refusal] = await chat(sim, 'cust-xa-01', `重新打开 ${no}`);
+    expect(textOf(refusal!)).toContain('无法重新打开');
     expect((await load(no)).status).toBe('ended');
+    // The offered button files a new ticket linked to the old one.
+    const linked = await file(`报障 EKP 4级 关联 ${no}：问题仍未解决`);
+    expect((await load(linked)).relatedTo).toBe(no);
   });
 });
 
