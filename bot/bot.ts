@@ -4,6 +4,7 @@ import { DirectoryCache } from '../server/directory/directory-cache.ts';
 import type { Logger } from '../server/log.ts';
 import type { Notice } from '../server/notifications/outbox.ts';
 import type { SlaService } from '../server/sla/sla-service.ts';
+import type { IntakeService } from '../server/tickets/intake-service.ts';
 import type { LifecycleService } from '../server/tickets/lifecycle-service.ts';
 import { handleCardCallback } from './card-callbacks.ts';
 import { type ConversationSettings, handleTurn, loadDialogue } from './conversation/conversation.ts';
@@ -26,6 +27,7 @@ export interface BotOptions {
   notify: (items: Array<{ key: string; notice: Notice }>) => Promise<void>;
   sla: SlaService;
   lifecycle: LifecycleService;
+  intake: IntakeService;
   /** Shared with the rest of the process (one cache of who is who). */
   directory?: DirectoryCache;
   logger: Logger;
@@ -60,6 +62,7 @@ export class Bot {
             notify: opts.notify,
             sla: opts.sla,
             lifecycle: opts.lifecycle,
+            intake: opts.intake,
             logger: log,
           },
           message,

@@ -26,6 +26,7 @@ import { OutboxWorker } from './notifications/outbox-worker.ts';
 import { setRoster } from './oncall/oncall-service.ts';
 import { SlaPolicyService } from './sla/sla-policy-service.ts';
 import { SlaService, slaTimerKind } from './sla/sla-service.ts';
+import { IntakeService } from './tickets/intake-service.ts';
 import { LifecycleEffects } from './tickets/lifecycle-effects.ts';
 import { LifecycleService } from './tickets/lifecycle-service.ts';
 import { TimerStore } from './timers/timer-store.ts';
@@ -55,6 +56,7 @@ export interface Desk {
   outbox?: OutboxWorker;
   sla: SlaService;
   lifecycle: LifecycleService;
+  intake: IntakeService;
   calendars: CalendarService;
   slaPolicies: SlaPolicyService;
   /** The ticket-timer sweep; tests call `sweep(now)` with their own clock. */
@@ -197,6 +199,17 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
       logger: logger.child({ role: 'lifecycle' }),
       onEvent: effects.onEvent,
     });
+    const intake = new IntakeService({
+      db,
+      directory,
+      sla,
+      notify: (items) => outbox.send(items),
+      settings: {
+        ticketPrefix: config.TICKET_PREFIX,
+        productLines,
+        cardTemplateId: config.DINGTALK_CARD_TEMPLATE_ID,
+      },
+    });
     const sweeper = new TimerSweeper(
       db,
       { [slaTimerKind]: sla.handleTimer, ...effects.handlers(lifecycle) },
@@ -235,6 +248,7 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
         notify: (items) => outbox.send(items),
         sla,
         lifecycle,
+        intake,
         directory,
         logger,
         now,
@@ -282,6 +296,7 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
       outbox,
       sla,
       lifecycle,
+      intake,
       calendars,
       slaPolicies,
       sweeper,

@@ -5,19 +5,12 @@ import type { WhoIs } from '../../server/directory/directory-service.ts';
 import type { Organisation } from '../../server/directory/organisation-model.ts';
 import type { Logger } from '../../server/log.ts';
 import type { Notice } from '../../server/notifications/outbox.ts';
-import { handlingOf, triageFor } from '../../server/routing/triage-service.ts';
 import type { SlaService } from '../../server/sla/sla-service.ts';
-import { cardId, ticketCardParams } from '../../server/tickets/lifecycle-effects.ts';
+import type { IntakeService } from '../../server/tickets/intake-service.ts';
 import type { LifecycleService } from '../../server/tickets/lifecycle-service.ts';
 import type { Ticket } from '../../server/tickets/ticket-model.ts';
-import {
-  fileTicket,
-  getTicketFor,
-  listOpenTickets,
-  type Viewer,
-} from '../../server/tickets/ticket-service.ts';
+import { getTicketFor, listOpenTickets, type Viewer } from '../../server/tickets/ticket-service.ts';
 import { isDomainError } from '../../shared/errors.ts';
-import { checkEntitlement, shanghaiDate } from '../../shared/schemas/entitlement.ts';
 import { findTicketNo } from '../../shared/ticket/number.ts';
 import type { InboundMessage } from '../inbound.ts';
 import * as replies from '../replies/ticket-replies.ts';
@@ -50,6 +43,7 @@ export interface ConversationDeps {
   notify: (items: Array<{ key: string; notice: Notice }>) => Promise<void>;
   sla: SlaService;
   lifecycle: LifecycleService;
+  intake: IntakeService;
   logger: Logger;
 }
 
@@ -251,79 +245,16 @@ async function file(
   draft: Required<FilingDraft>,
   now: Date,
 ): Promise<{ ticket: Ticket; promise: string }> {
-  const org = who.organisation;
-  const entitlement = checkEntitlement(org.licences, draft.productLine, shanghaiDate(now));
-  const entitlementNote = entitlement.entitled
-    ? undefined
-    : entitlement.reason === 'noLicence'
-      ? `贵单位没有 ${draft.productLine} 产品的有效许可，本工单不在服务协议范围内，我们会尽力协助，但不作响应时限承诺（不计入 SLA）。如需开通服务请联系客户经理。`
-      : `贵单位 ${draft.productLine} 的服务期${entitlement.lastEndedOn ? `已于 ${entitlement.lastEndedOn} 到期` : '尚未开始'}，本工单无响应时限承诺（不计入 SLA）。如需续约请联系客户经理。`;
-  // The sorting centre's suggestion: type, level, team.
-  const teams = await deps.directory.listTeams();
-  const { info: triage } = await triageFor(deps.db, teams, {
-    description: draft.description,
+  return deps.intake.file({
+    contactUserId: who.contact.userId,
     productLine: draft.productLine,
-    region: org.region,
-    productLines: deps.settings.productLines,
-  });
-  const handling = handlingOf(triage.suggestedType);
-  // Only a ticket inside a service period carries a commitment (SPEC: preconditions of service);
-  // chargeable customisation is answered but kept out of SLA statistics.
-  const sla =
-    entitlement.entitled && handling.countsInSla
-      ? await deps.sla.start({ tier: org.contractTier, level: draft.level, createdAt: now })
-      : undefined;
-  const { ticket } = await fileTicket(
-    deps.db,
-    {
-      orgId: org.id,
-      orgName: org.name,
-      contact: { userId: who.contact.userId, name: who.contact.name },
-      productLine: draft.productLine,
-      level: draft.level,
-      description: draft.description,
-      channel: 'dingtalk',
-      entitled: entitlement.entitled,
-      ...(entitlementNote ? { entitlementNote } : {}),
-      conversationId: msg.conversationId,
-      sourceKey: `dingtalk:${msg.msgId}`,
-      tier: org.contractTier,
-      branch: org.branch,
-      ...(sla ? { sla: sla.sla, nextEscalationAt: sla.nextEscalationAt } : {}),
-      type: triage.suggestedType,
-      triage,
-      ...(await relatedTicket(deps, draft.description, org.id)),
-      ...(handling.charge === 'chargeable' ? { chargeable: true } : {}),
-    },
-    { prefix: deps.settings.ticketPrefix },
+    level: draft.level,
+    description: draft.description,
+    channel: 'dingtalk',
+    sourceKey: `dingtalk:${msg.msgId}`,
+    conversationId: msg.conversationId,
     now,
-  );
-  // Enqueued on every (re)run; the outbox key makes it one notice.
-  const sorting = (await deps.directory.listTeams()).filter(
-    (t) => t.kind === 'sorting' && t.groupConversationId,
-  );
-  const slaNotices = await deps.sla.afterFiled(ticket, now);
-  await deps.notify([
-    ...sorting.map((team) => ({
-      key: `ticket-created:${ticket._id}:${team.id}`,
-      notice: {
-        kind: 'card',
-        card: {
-          outTrackId: cardId(ticket._id, team.id),
-          templateId: deps.settings.cardTemplateId,
-          params: ticketCardParams(ticket),
-          target: { kind: 'group', conversationId: team.groupConversationId! },
-        },
-      } as const,
-    })),
-    ...slaNotices,
-  ]);
-  // The promise from the stored ticket, so a re-run answers what the first run promised.
-  const clocks = await deps.sla.clocksOf(ticket, new Date(ticket.createdAt));
-  const promise = clocks ? deps.sla.promiseFor(ticket, clocks) : '';
-  // Suggestions go to the product centre's review; change requests are chargeable: the customer is told.
-  const notice = handling.customerNotice?.zh;
-  return { ticket, promise: notice ? (promise ? `${promise}。${notice}` : notice) : promise };
+  });
 }
 
 async function myTickets(deps: ConversationDeps, who: Contact): Promise<OutMessage[]> {
@@ -343,13 +274,4 @@ async function query(
     if (isDomainError(err) && err.code === 'notFound') return [replies.ticketNotFound(ticketNo)];
     throw err;
   }
-}
-
-/** "关联 SD-2026-000123" in a new ticket's description links it to that ticket of the same organisation. */
-async function relatedTicket(deps: ConversationDeps, description: string, orgId: string) {
-  const m = /关联\s*([A-Za-z]{1,6}-\d{4}-\d{1,9})/.exec(description);
-  const no = m ? findTicketNo(m[1]!) : undefined;
-  if (!no) return {};
-  const t = await getTicketFor(deps.db, no, { kind: 'contact', orgId }).catch(() => undefined);
-  return t ? { relatedTo: t._id } : {};
 }

@@ -1,6 +1,6 @@
 import { type OutMessage, quickReply } from '../../server/dingtalk/message.ts';
 import { listTeams } from '../../server/directory/directory-service.ts';
-import type { LifecycleActor, LifecycleService } from '../../server/tickets/lifecycle-service.ts';
+import type { LifecycleActor } from '../../server/tickets/lifecycle-service.ts';
 import type { Ticket } from '../../server/tickets/ticket-model.ts';
 import { listOpenTickets } from '../../server/tickets/ticket-service.ts';
 import { levelCatalog } from '../../shared/catalog.ts';
@@ -23,7 +23,7 @@ const text = (content: string): OutMessage => ({ type: 'text', content });
 
 export async function runStaffCommand(
   deps: ConversationDeps,
-  msg: InboundMessage,
+  _msg: InboundMessage,
   actor: Staff,
   cmd: TicketCommand,
 ): Promise<OutMessage[]> {

@@ -1,6 +1,6 @@
 import { type OutMessage, quickReply } from '../../server/dingtalk/message.ts';
 import type { Ticket } from '../../server/tickets/ticket-model.ts';
-import { defaultHotline, levelCatalog, type ResponseLevel, responseLevels } from '../../shared/catalog.ts';
+import { defaultHotline, levelCatalog, responseLevels } from '../../shared/catalog.ts';
 import { statusNames } from '../../shared/ticket/status.ts';
 import type { FilingStep } from '../conversation/filing.ts';
 
