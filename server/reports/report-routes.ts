@@ -84,7 +84,18 @@ export async function loadSlaReport(db: Db, range: ReportRange, now: Date) {
   const [filed, open, teams] = await Promise.all([
     Tickets.find(
       { createdAt: { $gte: start, $lt: end } },
-      { level: 1, teamId: 1, createdAt: 1, open: 1, status: 1, sla: 1, csat: 1, timeline: 1 },
+      {
+        level: 1,
+        teamId: 1,
+        ownerUserId: 1,
+        triagedAt: 1,
+        createdAt: 1,
+        open: 1,
+        status: 1,
+        sla: 1,
+        csat: 1,
+        timeline: 1,
+      },
     )
       .sort({ createdAt: 1 })
       .limit(maxTickets + 1)

@@ -43,6 +43,8 @@ export interface Figures {
   firstResponse: { count: number; avgMinutes: number | null; medianMinutes: number | null };
   resolution: { count: number; avgHours: number | null; medianHours: number | null };
   csat: { count: number; avg: number | null };
+  /** Time in the sorting centre (filed → dispatched), calendar minutes. */
+  triage: { count: number; medianMinutes: number | null };
 }
 
 export const backlogBuckets = [
@@ -60,6 +62,8 @@ export interface SlaReport {
   byLevel: Figures[];
   byTeam: Figures[];
   byMonth: Figures[];
+  /** Per first-contact owner (首问负责人); tickets nobody has taken up yet are '-'. */
+  byOwner: Figures[];
   /** Tickets filed in the range without a commitment (not in the SLA figures). */
   outOfSla: number;
   /** Open tickets now, whenever filed, by age. */
@@ -74,7 +78,17 @@ export interface SlaReport {
 /** The fields a report reads (lists project the rest away). */
 export type ReportTicket = Pick<
   Ticket,
-  '_id' | 'level' | 'teamId' | 'createdAt' | 'open' | 'status' | 'sla' | 'csat' | 'timeline'
+  | '_id'
+  | 'level'
+  | 'teamId'
+  | 'createdAt'
+  | 'open'
+  | 'status'
+  | 'sla'
+  | 'csat'
+  | 'timeline'
+  | 'ownerUserId'
+  | 'triagedAt'
 >;
 
 const dayMs = 86_400_000;
@@ -168,6 +182,13 @@ export function buildSlaReport(input: {
     byLevel: levelGroups,
     byTeam: teamGroups,
     byMonth: monthGroups,
+    byOwner: [...new Set(facts.map((f) => f.owner))].sort().map((o) =>
+      figures(
+        o || '-',
+        o || '未受理',
+        facts.filter((f) => f.owner === o),
+      ),
+    ),
     outOfSla: facts.filter((f) => !f.inSla).length,
     backlog: { total: input.backlog.length, buckets },
     truncated: input.truncated ?? false,
@@ -175,6 +196,8 @@ export function buildSlaReport(input: {
 }
 
 interface Facts {
+  owner: string;
+  triageMinutes?: number;
   level: number;
   teamId: string;
   month: string;
@@ -199,6 +222,10 @@ function factsOf(t: ReportTicket, now: Date): Facts {
   const resolvedAt = t.open ? undefined : resolvedAtOf(t);
   const rating = t.csat?.rating;
   return {
+    owner: t.ownerUserId ?? '',
+    ...(t.triagedAt
+      ? { triageMinutes: (new Date(t.triagedAt).getTime() - createdAt.getTime()) / 60_000 }
+      : {}),
     level: t.level,
     teamId: t.teamId ?? '',
     month: shanghaiMonth(createdAt),
@@ -240,6 +267,10 @@ function figures(key: string, label: string, facts: readonly Facts[]): Figures {
     firstResponse: { count: fr.length, avgMinutes: avg(fr, 1), medianMinutes: median(fr, 1) },
     resolution: { count: res.length, avgHours: avg(res, 1), medianHours: median(res, 1) },
     csat: { count: csat.length, avg: avg(csat, 2) },
+    triage: (() => {
+      const tr = facts.flatMap((f) => (f.triageMinutes === undefined ? [] : [f.triageMinutes]));
+      return { count: tr.length, medianMinutes: median(tr, 1) };
+    })(),
   };
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Desk } from '../../../server/desk.ts';
+import { buildSlaReport } from '../../../server/reports/sla-report.ts';
 import { type Ticket, ticketModel } from '../../../server/tickets/ticket-model.ts';
 import type { SimRecord, Simulator } from '../../../simulator/simulator.ts';
 import { freshDbName } from '../../support/db.ts';
@@ -150,6 +151,19 @@ describe('a ticket from filing to closure', () => {
     expect(t.timeline.filter((e) => e.kind === 'status' && e.action === 'customerRejected')[0]?.reason).toBe(
       '第三个节点还是报错',
     );
+  });
+
+  it('reports show the owner and the time the ticket spent in triage', async () => {
+    const t = await load(no);
+    const report = buildSlaReport({
+      range: { from: '2026-03-01', to: '2026-03-31' },
+      tickets: [t],
+      backlog: [],
+      teamNames: new Map(),
+      now: now(),
+    });
+    expect(report.byOwner.map((f) => f.key)).toEqual(['eng-wang']);
+    expect(report.total.triage.count).toBe(1);
   });
 
   it('a customer cannot act on another organisation’s ticket; an engineer cannot confirm for the customer', async () => {
