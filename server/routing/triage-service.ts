@@ -51,8 +51,17 @@ export function defaultRoutingConfig(teams: readonly Team[]): RoutingConfig {
   return { rules, fallbackTeamId: fallback?.id ?? 'sorting' };
 }
 
+/** Read on every new ticket: cached per connection for a few seconds (an admin change shows within them). */
+const cached = new WeakMap<Db, { at: number; doc: Promise<RoutingDoc | null> }>();
+const cacheMs = 5_000;
+
 export async function routingConfig(db: Db, teams: readonly Team[]): Promise<RoutingConfig> {
-  const doc = await routingModel(db).findById('routing').lean();
+  let hit = cached.get(db);
+  if (!hit || Date.now() - hit.at > cacheMs) {
+    hit = { at: Date.now(), doc: routingModel(db).findById('routing').lean() as Promise<RoutingDoc | null> };
+    cached.set(db, hit);
+  }
+  const doc = await hit.doc;
   return (doc?.config as RoutingConfig | undefined) ?? defaultRoutingConfig(teams);
 }
 
@@ -70,6 +79,7 @@ export async function setRoutingConfig(
     { _id: 'routing', config, version: (before?.version ?? 0) + 1, updatedAt: now, updatedBy: by },
     { upsert: true },
   );
+  cached.delete(db);
   return { config, before: before?.config ?? null };
 }
 

@@ -188,7 +188,9 @@ export class SlaService {
     const sorting = teams.find((t) => t.kind === 'sorting');
     const team: Team | undefined = ticket.teamId ? teams.find((t) => t.id === ticket.teamId) : undefined;
     const branch = ticket.branch;
-    const onCall = branch ? await onCallNow(this.deps.db, branch, event.at) : [];
+    // Who is on call matters only to notices that name them (level 1–2 reported or raised).
+    const namesOnCall = (event.kind === 'created' || event.kind === 'levelRaised') && ticket.level <= 2;
+    const onCall = branch && namesOnCall ? await onCallNow(this.deps.db, branch, event.at) : [];
     const escalationTicket: EscalationTicket = {
       ticketNo: ticket._id,
       level: ticket.level,
