@@ -271,6 +271,8 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
           now,
           ...authSettingsFrom(config),
         },
+        lifecycle,
+        intake,
         sla: {
           db,
           sla,

@@ -7,6 +7,7 @@ import { errorText, signOut } from './api.ts';
 import { initialSession, type SignInOutcome, startSession } from './auth.ts';
 import { AuditPage } from './features/audit/AuditPage.tsx';
 import { CalendarPage } from './features/calendar/CalendarPage.tsx';
+import { NewTicketPage } from './features/newticket/NewTicketPage.tsx';
 import { OnCallPage } from './features/oncall/OnCallPage.tsx';
 import { SlaPoliciesPage } from './features/sla/SlaPoliciesPage.tsx';
 import { TicketDetailPage } from './features/tickets/TicketDetailPage.tsx';
@@ -119,9 +120,10 @@ function FeatureScreen({ feature, me }: { feature: Feature; me: Me }) {
           <ReportsPage />
         </Suspense>
       );
+    case 'newTicket':
+      return <NewTicketPage />;
     case 'teams':
     case 'customers':
-    case 'newTicket':
     case 'suggestions':
       return <ComingSoon feature={feature} />;
   }

@@ -7,11 +7,14 @@ import { type AuthDeps, Authenticator } from '../auth/authenticator.ts';
 import { anyRole } from '../auth/roles.ts';
 import { ApiRouter, type DeclaredRoute } from '../auth/route-policy.ts';
 import { type Db, pingDb } from '../db/mongo.ts';
+import { addDirectoryRoutes } from '../directory/directory-routes.ts';
 import { importDirectory } from '../directory/import-directory.ts';
 import type { Logger } from '../log.ts';
 import { addReportRoutes } from '../reports/report-routes.ts';
 import { addRoutingRoutes } from '../routing/routing-routes.ts';
 import { addSlaRoutes, type SlaRouteDeps } from '../sla/sla-routes.ts';
+import type { LifecycleService } from '../tickets/lifecycle-service.ts';
+import { addTicketActionRoutes, type TicketIntake } from '../tickets/ticket-action-routes.ts';
 import { addTicketRoutes } from '../tickets/ticket-routes.ts';
 import { readJson } from './body.ts';
 import { errorMiddleware } from './errors.ts';
@@ -34,6 +37,10 @@ export interface HttpDeps {
   miniAppDir?: string;
   /** Service-level settings and clocks (server/sla/sla-routes.ts). */
   sla?: SlaRouteDeps;
+  /** Ticket actions from the mini-app (server/tickets/ticket-action-routes.ts). */
+  lifecycle?: LifecycleService;
+  /** New tickets from the mini-app (server/tickets/intake-service.ts). */
+  intake?: TicketIntake;
 }
 
 const apiRouters = new WeakMap<Koa, ApiRouter>();
@@ -91,6 +98,16 @@ export function createHttpApp(deps: HttpDeps): Koa {
   // Read-only queues, ticket detail and the service report (the mini-app's screens).
   const clock = deps.sla?.now ?? deps.auth.now;
   addTicketRoutes(router, { db: deps.db, now: clock });
+  if (deps.lifecycle) {
+    addTicketActionRoutes(router, {
+      db: deps.db,
+      now: clock,
+      lifecycle: deps.lifecycle,
+      productLines: deps.productLines,
+      ...(deps.intake ? { intake: deps.intake } : {}),
+    });
+  }
+  addDirectoryRoutes(router, { db: deps.db, now: clock, productLines: deps.productLines });
   addReportRoutes(router, { db: deps.db, now: clock });
   app.use(router.middleware());
   app.use(serveMiniApp(deps.miniAppDir ? { dir: deps.miniAppDir } : {}));

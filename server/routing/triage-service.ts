@@ -58,7 +58,10 @@ const cacheMs = 5_000;
 export async function routingConfig(db: Db, teams: readonly Team[]): Promise<RoutingConfig> {
   let hit = cached.get(db);
   if (!hit || Date.now() - hit.at > cacheMs) {
-    hit = { at: Date.now(), doc: routingModel(db).findById('routing').lean() as Promise<RoutingDoc | null> };
+    hit = {
+      at: Date.now(),
+      doc: routingModel(db).findById('routing').lean().exec() as Promise<RoutingDoc | null>,
+    };
     cached.set(db, hit);
   }
   const doc = await hit.doc;

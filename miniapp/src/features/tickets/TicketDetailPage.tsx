@@ -5,6 +5,7 @@ import { Shell } from '../../components/Shell.tsx';
 import { formatDateTime, formatMinutes } from '../../format.ts';
 import { type Lang, type Translate, useI18n, useTexts } from '../../i18n.ts';
 import { Countdown, targetName } from './Countdown.tsx';
+import { TicketActions } from './TicketActions.tsx';
 import { LevelTag, levelText, StatusTag, statusText } from './TicketTags.tsx';
 import { ticketTexts } from './texts.ts';
 import { type Clock, getTicket, type TicketDetail, type TimelineEntry } from './tickets-api.ts';
@@ -20,7 +21,19 @@ export function TicketDetailPage({ ticketNo }: { ticketNo: string }) {
   }, ticketNo);
   return (
     <Shell title={tt('detail.title')} back>
-      <Loaded load={load}>{(data) => <Detail data={data} offsetMs={data.offsetMs} />}</Loaded>
+      <Loaded load={load}>
+        {(data) => (
+          <>
+            <Detail data={data} offsetMs={data.offsetMs} />
+            <TicketActions
+              ticketNo={data.ticket.ticketNo}
+              status={data.ticket.status}
+              version={`${data.ticket.updatedAt}#${data.ticket.timeline.length}`}
+              onActed={(acted) => load.set({ ...acted, offsetMs: Date.parse(acted.now) - Date.now() })}
+            />
+          </>
+        )}
+      </Loaded>
     </Shell>
   );
 }

@@ -70,7 +70,7 @@ const timelineEntrySchema = z.object({
 });
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 
-const detailSchema = z.object({
+export const detailSchema = z.object({
   now: z.string(),
   ticket: ticketRowSchema.extend({
     description: z.string(),
