@@ -6,9 +6,12 @@ import type { Notice } from '../server/notifications/outbox.ts';
 import type { SlaService } from '../server/sla/sla-service.ts';
 import type { IntakeService } from '../server/tickets/intake-service.ts';
 import type { LifecycleService } from '../server/tickets/lifecycle-service.ts';
+import type { Ticket } from '../server/tickets/ticket-model.ts';
+import { readTicket } from '../server/tickets/ticket-service.ts';
 import { handleCardCallback } from './card-callbacks.ts';
 import { type ConversationSettings, handleTurn, loadDialogue } from './conversation/conversation.ts';
 import type { Dialogue } from './conversation/dialogue-model.ts';
+import { parseIntent } from './conversation/intent.ts';
 import { parseRobotMessage } from './inbound.ts';
 import { Inbox, queueKey } from './inbox.ts';
 import { sendReplies } from './replies/send.ts';
@@ -43,6 +46,7 @@ export class Bot {
     const log = opts.logger.child({ role: 'bot' });
     const directory = opts.directory ?? new DirectoryCache(opts.db);
     const prefetches = new Map<string, Promise<Dialogue | null>>();
+    const ticketReads = new Map<string, { ticketNo: string; read: Promise<Ticket | null> }>();
     const arriving = new Map<string, number>();
     // A prefetch serves the first attempt only; a retry reads afresh.
     const takePrefetch = (msgId: string) => {
@@ -53,6 +57,8 @@ export class Bot {
     this.inbox = new Inbox(
       opts.db,
       async (message) => {
+        const early = ticketReads.get(message.msgId);
+        ticketReads.delete(message.msgId); // first attempt only; a retry reads afresh
         const replies = await handleTurn(
           {
             db: opts.db,
@@ -63,6 +69,7 @@ export class Bot {
             sla: opts.sla,
             lifecycle: opts.lifecycle,
             intake: opts.intake,
+            prefetchedTicket: (no) => (early?.ticketNo === no ? early.read : undefined),
             logger: log,
           },
           message,
@@ -92,12 +99,23 @@ export class Bot {
             const early = loadDialogue(opts.db, message);
             early.catch(() => {}); // an error surfaces when the turn awaits it
             prefetches.set(message.msgId, early);
+            // 查询 <no>: start the ticket read now too (a read, so early is harmless).
+            const intent = parseIntent(message.text);
+            if (intent.kind === 'query' && intent.ticketNo) {
+              const read = readTicket(opts.db, intent.ticketNo);
+              read.catch(() => {});
+              ticketReads.set(message.msgId, { ticketNo: intent.ticketNo, read });
+            }
             if (message.senderUserId) void directory.whoIs(message.senderUserId).catch(() => {});
           }
           try {
-            if ((await this.inbox.accept(message)) === 'duplicate') prefetches.delete(message.msgId);
+            if ((await this.inbox.accept(message)) === 'duplicate') {
+              prefetches.delete(message.msgId);
+              ticketReads.delete(message.msgId);
+            }
           } catch (err) {
             prefetches.delete(message.msgId);
+            ticketReads.delete(message.msgId);
             throw err;
           } finally {
             const left = (arriving.get(key) ?? 1) - 1;

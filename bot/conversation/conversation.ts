@@ -44,6 +44,8 @@ export interface ConversationDeps {
   sla: SlaService;
   lifecycle: LifecycleService;
   intake: IntakeService;
+  /** A read of this ticket the transport started early, if any (saves a round trip on 查询). */
+  prefetchedTicket?: (ticketNo: string) => Promise<Ticket | null> | undefined;
   logger: Logger;
 }
 
@@ -268,7 +270,7 @@ async function query(
 ): Promise<OutMessage[]> {
   if (!ticketNo) return [replies.queryNeedsNumber()];
   try {
-    const ticket = await getTicketFor(deps.db, ticketNo, viewer);
+    const ticket = await getTicketFor(deps.db, ticketNo, viewer, deps.prefetchedTicket?.(ticketNo));
     return [replies.ticketDetail(ticket, await deps.sla.statusLines(ticket, deps.now()))];
   } catch (err) {
     if (isDomainError(err) && err.code === 'notFound') return [replies.ticketNotFound(ticketNo)];

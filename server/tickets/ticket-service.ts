@@ -204,8 +204,14 @@ export type Viewer = { kind: 'contact'; orgId: string } | { kind: 'staff' };
  * A ticket as a viewer may see it. Another organisation's ticket is reported
  * exactly like one that does not exist, so numbers reveal nothing.
  */
-export async function getTicketFor(db: Db, ticketNo: string, viewer: Viewer): Promise<Ticket> {
-  const ticket = (await ticketModel(db).findById(ticketNo).lean()) as Ticket | null;
+export async function getTicketFor(
+  db: Db,
+  ticketNo: string,
+  viewer: Viewer,
+  /** The same read, already started (the bot starts it as the message arrives). */
+  prefetched?: Promise<Ticket | null>,
+): Promise<Ticket> {
+  const ticket = await (prefetched ?? readTicket(db, ticketNo));
   if (!ticket || (viewer.kind === 'contact' && ticket.orgId !== viewer.orgId)) {
     throw new DomainError('notFound', `ticket ${ticketNo} not found`, { details: { ticketNo } });
   }
@@ -219,4 +225,8 @@ export async function listOpenTickets(db: Db, orgId: string, limit = 20): Promis
     .sort({ createdAt: -1 })
     .limit(limit)
     .lean()) as Ticket[];
+}
+
+export function readTicket(db: Db, ticketNo: string): Promise<Ticket | null> {
+  return ticketModel(db).findById(ticketNo).lean().exec() as Promise<Ticket | null>;
 }
