@@ -7,9 +7,11 @@ import { errorText, signOut } from './api.ts';
 import { initialSession, type SignInOutcome, startSession } from './auth.ts';
 import { AuditPage } from './features/audit/AuditPage.tsx';
 import { CalendarPage } from './features/calendar/CalendarPage.tsx';
+import { CustomersPage } from './features/directory/CustomersPage.tsx';
 import { NewTicketPage } from './features/newticket/NewTicketPage.tsx';
 import { OnCallPage } from './features/oncall/OnCallPage.tsx';
 import { SlaPoliciesPage } from './features/sla/SlaPoliciesPage.tsx';
+import { TeamsPage } from './features/teams/TeamsPage.tsx';
 import { TicketDetailPage } from './features/tickets/TicketDetailPage.tsx';
 import { TicketListPage } from './features/tickets/TicketListPage.tsx';
 import { type I18n, I18nContext, initialLang, type Lang, rememberLang, translate } from './i18n.ts';
@@ -102,6 +104,10 @@ function FeatureScreen({ feature, me }: { feature: Feature; me: Me }) {
       return <SlaPoliciesPage />;
     case 'oncall':
       return <OnCallPage />;
+    case 'teams':
+      return <TeamsPage />;
+    case 'customers':
+      return <CustomersPage />;
     case 'audit':
       return <AuditPage />;
     case 'triage':
@@ -122,8 +128,6 @@ function FeatureScreen({ feature, me }: { feature: Feature; me: Me }) {
       );
     case 'newTicket':
       return <NewTicketPage />;
-    case 'teams':
-    case 'customers':
     case 'suggestions':
       return <ComingSoon feature={feature} />;
   }
