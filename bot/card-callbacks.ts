@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { Db } from '../server/db/mongo.ts';
-import { listTeams } from '../server/directory/directory-service.ts';
 import type { Logger } from '../server/log.ts';
 import { ticketCardParams } from '../server/tickets/lifecycle-effects.ts';
-import { type LifecycleService, staffActor } from '../server/tickets/lifecycle-service.ts';
+import {
+  type LifecycleService,
+  resolveTransferTarget,
+  staffActor,
+} from '../server/tickets/lifecycle-service.ts';
 import { isDomainError } from '../shared/errors.ts';
-import type { TransferTarget } from '../shared/ticket/transitions.ts';
 
 /**
  * Taps on the ticket cards in group chats (接单, 分派/转派 with a target,
@@ -58,7 +60,7 @@ export async function handleCardCallback(
         break;
       case 'dispatch':
       case 'transfer': {
-        const target = await resolveTarget(deps.db, parsed.params.target ?? '');
+        const target = await resolveTransferTarget(deps.db, parsed.params.target ?? '');
         if (!target) return notice('请选择要转给的团队或工程师');
         ticket = await deps.lifecycle.act({
           ticketNo,
@@ -87,12 +89,4 @@ export async function handleCardCallback(
     if (isDomainError(err)) return notice(err.message);
     throw err;
   }
-}
-
-async function resolveTarget(db: Db, ref: string): Promise<TransferTarget | undefined> {
-  if (!ref) return undefined;
-  const team = (await listTeams(db)).find((t) => t.id === ref);
-  if (team) return { kind: 'team', id: team.id, name: team.name };
-  const staff = await staffActor(db, ref);
-  return staff ? { kind: 'person', id: staff.userId, name: staff.name } : undefined;
 }

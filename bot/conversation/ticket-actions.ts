@@ -1,12 +1,10 @@
 import { type OutMessage, quickReply } from '../../server/dingtalk/message.ts';
-import { listTeams } from '../../server/directory/directory-service.ts';
-import type { LifecycleActor } from '../../server/tickets/lifecycle-service.ts';
+import { type LifecycleActor, resolveTransferTarget } from '../../server/tickets/lifecycle-service.ts';
 import type { Ticket } from '../../server/tickets/ticket-model.ts';
 import { listOpenTickets } from '../../server/tickets/ticket-service.ts';
 import { levelCatalog } from '../../shared/catalog.ts';
 import { isDomainError } from '../../shared/errors.ts';
 import { statusNames } from '../../shared/ticket/status.ts';
-import type { TransferTarget } from '../../shared/ticket/transitions.ts';
 import type { InboundMessage } from '../inbound.ts';
 import type { ConversationDeps } from './conversation.ts';
 import type { TicketCommand } from './ticket-commands.ts';
@@ -44,7 +42,7 @@ export async function runStaffCommand(
         );
       case 'dispatch':
       case 'transfer': {
-        const target = await resolveTarget(deps, cmd.target);
+        const target = await resolveTransferTarget(deps.db, cmd.target);
         if (!target)
           return [
             text(`找不到团队或工程师“${cmd.target}”。请用团队编号（如 support-ekp）或工程师的钉钉 userId。`),
@@ -204,14 +202,6 @@ export async function customerFollowUp(
   if (ticket.status === 'waitingCustomer')
     await lc.act({ ticketNo: ticket._id, action: 'customerReplied', actor, channel: 'dingtalk', now });
   return [text(`已将您的补充记入工单 ${ticket._id}，并转告处理工程师。`)];
-}
-
-async function resolveTarget(deps: ConversationDeps, ref: string): Promise<TransferTarget | undefined> {
-  const team = (await listTeams(deps.db)).find((t) => t.id === ref || t.name === ref);
-  if (team) return { kind: 'team', id: team.id, name: team.name };
-  const who = await deps.directory.whoIs(ref);
-  if (who.kind === 'staff') return { kind: 'person', id: who.staff.userId, name: who.staff.name };
-  return undefined;
 }
 
 function done(ticket: Ticket, what: string): OutMessage[] {

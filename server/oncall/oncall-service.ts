@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import { z } from 'zod';
 import { defaultOnCallBranch } from '../../shared/catalog.ts';
 import { DomainError, issuesFromZod } from '../../shared/errors.ts';
+import { shanghaiDate } from '../../shared/schemas/entitlement.ts';
 import { isoDateSchema } from '../../shared/schemas/iso-date.ts';
 import { type Db, model } from '../db/mongo.ts';
 import { contactModel } from '../directory/contact-model.ts';
@@ -46,11 +47,6 @@ const rosterSchema = new mongoose.Schema<Roster>(
 
 export function rosterModel(db: Db) {
   return model<Roster>(db, 'OnCallRoster', rosterSchema);
-}
-
-/** Shanghai calendar date of an instant. */
-function shanghaiDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 export async function getRoster(db: Db, branch: string): Promise<Roster | null> {

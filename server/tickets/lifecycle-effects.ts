@@ -1,6 +1,7 @@
 import { levelCatalog, type ResponseLevel } from '../../shared/catalog.ts';
 import { isDomainError } from '../../shared/errors.ts';
 import { type TicketType, ticketTypeNames } from '../../shared/routing/ticket-types.ts';
+import { formatBeijingDateTime } from '../../shared/sla/promise-text.ts';
 import { statusNames } from '../../shared/ticket/status.ts';
 import {
   actionNames,
@@ -268,7 +269,7 @@ export class LifecycleEffects {
               message: {
                 type: 'actionCard',
                 title: `工单 ${ticket._id} 即将自动关闭`,
-                text: `工单 ${ticket._id}（${ticket.title}）的解决方案尚未确认，将于 ${fmt(closeAt)} 自动关闭。问题解决了吗？`,
+                text: `工单 ${ticket._id}（${ticket.title}）的解决方案尚未确认，将于 ${formatBeijingDateTime(closeAt)} 自动关闭。问题解决了吗？`,
                 buttons: [
                   quickReply('已解决', `已解决 ${ticket._id}`),
                   quickReply('未解决', `未解决 ${ticket._id} `),
@@ -354,7 +355,7 @@ export class LifecycleEffects {
         message: {
           type: 'actionCard',
           title: `工单 ${ticket._id} 已自动关闭`,
-          text: `工单 ${ticket._id}（${ticket.title}）提交解决方案后超过 ${this.windows.autoCloseMonths} 个月未确认也未回复，已按服务协议自动关闭。\n\n如问题仍未解决，可在 ${fmt(reopenUntil)} 前重新打开。`,
+          text: `工单 ${ticket._id}（${ticket.title}）提交解决方案后超过 ${this.windows.autoCloseMonths} 个月未确认也未回复，已按服务协议自动关闭。\n\n如问题仍未解决，可在 ${formatBeijingDateTime(reopenUntil)} 前重新打开。`,
           buttons: [quickReply('重新打开', `重新打开 ${ticket._id}`)],
         },
       },
@@ -445,7 +446,7 @@ export function ticketCardParams(ticket: Ticket): Record<string, string> {
     ? fr.state === 'met' || fr.state === 'missed'
       ? `首次响应：${fr.state === 'met' ? '已按时响应' : '已超时响应'}`
       : fr.dueAt
-        ? `首次响应时限：${fmt(new Date(fr.dueAt))}${fr.state === 'breached' ? '（已超时）' : ''}`
+        ? `首次响应时限：${formatBeijingDateTime(new Date(fr.dueAt))}${fr.state === 'breached' ? '（已超时）' : ''}`
         : '首次响应：暂停计时'
     : '无服务时限承诺';
   const buttons =
@@ -503,9 +504,4 @@ function md(title: string, body: string, ticket: Ticket): OutMessage {
 
 function optDate(d: Date | undefined): Date | undefined {
   return d ? new Date(d) : undefined;
-}
-
-function fmt(at: Date): string {
-  const s = new Date(at.getTime() + 8 * 3_600_000);
-  return `${s.getUTCFullYear()}年${s.getUTCMonth() + 1}月${s.getUTCDate()}日 ${String(s.getUTCHours()).padStart(2, '0')}:${String(s.getUTCMinutes()).padStart(2, '0')}`;
 }

@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { isResponseLevel, levelCatalog, type ResponseLevel } from '../../shared/catalog.ts';
 import { DomainError } from '../../shared/errors.ts';
-import { isOpenStatus, statusNames, type TicketStatus } from '../../shared/ticket/status.ts';
+import { isOpenStatus, statusNames } from '../../shared/ticket/status.ts';
 import {
   type LifecycleWindows,
   type TransferTarget,
@@ -10,7 +10,7 @@ import {
 } from '../../shared/ticket/transitions.ts';
 import { insertBatcher } from '../db/insert-batcher.ts';
 import { type Db, model } from '../db/mongo.ts';
-import { findStaff } from '../directory/directory-service.ts';
+import { findStaff, listTeams } from '../directory/directory-service.ts';
 import type { Logger } from '../log.ts';
 import type { Notice } from '../notifications/outbox.ts';
 import type { SlaService } from '../sla/sla-service.ts';
@@ -437,6 +437,11 @@ export async function staffActor(
   return { kind: 'staff', userId: staff.userId, name: staff.name, roles: staff.roles };
 }
 
-export function isOpen(status: TicketStatus): boolean {
-  return isOpenStatus(status);
+/** A transfer or dispatch target named in chat or on a card: a team (id or name), else an active staff member. */
+export async function resolveTransferTarget(db: Db, ref: string): Promise<TransferTarget | undefined> {
+  if (!ref) return undefined;
+  const team = (await listTeams(db)).find((t) => t.id === ref || t.name === ref);
+  if (team) return { kind: 'team', id: team.id, name: team.name };
+  const staff = await staffActor(db, ref);
+  return staff ? { kind: 'person', id: staff.userId, name: staff.name } : undefined;
 }
