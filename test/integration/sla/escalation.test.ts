@@ -81,6 +81,8 @@ describe('level 1 in working hours: coordination, at risk, breach — once each,
     setShanghai('2026-03-04T10:45:00');
     await sweepBoth();
     await sweepBoth();
+    // A delivery that failed under load is retried by the outbox: wait for it, then count.
+    await waitUntil(() => groupSends(ticketNo, 'cid-sorting', '即将超时').length >= 1, 10_000);
     expect(groupSends(ticketNo, 'cid-sorting', '即将超时')).toHaveLength(1);
   });
 
@@ -92,11 +94,20 @@ describe('level 1 in working hours: coordination, at risk, breach — once each,
     await waitUntil(() => sim.connections() > 0, 5000);
     setShanghai('2026-03-04T11:00:03');
     await sweepBoth();
-    const cards = sim
-      .records({ kind: 'cardCreate' })
-      .filter(about(ticketNo))
-      .filter((r) => JSON.stringify(r.content).includes('超出服务时限'));
+    const breachCards = () =>
+      sim
+        .records({ kind: 'cardCreate' })
+        .filter(about(ticketNo))
+        .filter((r) => JSON.stringify(r.content).includes('超出服务时限'));
+    await waitUntil(() => breachCards().length >= 2, 10_000);
+    const cards = breachCards();
     expect(cards).toHaveLength(2);
+    await waitUntil(
+      () =>
+        sim.records({ kind: 'cardDeliver' }).filter((r) => cards.some((c) => c.outTrackId === r.outTrackId))
+          .length >= 2,
+      10_000,
+    );
     const delivered = sim
       .records({ kind: 'cardDeliver' })
       .filter((r) => cards.some((c) => c.outTrackId === r.outTrackId))
