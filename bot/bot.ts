@@ -1,3 +1,4 @@
+import type { BookingService } from '../server/bookings/booking-service.ts';
 import type { Db } from '../server/db/mongo.ts';
 import type { DingTalkPort } from '../server/dingtalk/dingtalk-client.ts';
 import { DirectoryCache } from '../server/directory/directory-cache.ts';
@@ -31,6 +32,7 @@ export interface BotOptions {
   sla: SlaService;
   lifecycle: LifecycleService;
   intake: IntakeService;
+  bookings: BookingService;
   /** Shared with the rest of the process (one cache of who is who). */
   directory?: DirectoryCache;
   logger: Logger;
@@ -69,6 +71,7 @@ export class Bot {
             sla: opts.sla,
             lifecycle: opts.lifecycle,
             intake: opts.intake,
+            bookings: opts.bookings,
             prefetchedTicket: (no) => (early?.ticketNo === no ? early.read : undefined),
             logger: log,
           },

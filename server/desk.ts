@@ -7,6 +7,7 @@ import { defaultProductLines } from '../shared/catalog.ts';
 import { type Simulator, startSimulator } from '../simulator/simulator.ts';
 import { authSettingsFrom } from './auth/from-config.ts';
 import type { DeclaredRoute } from './auth/route-policy.ts';
+import { BookingService, bookingReminderTimerKind } from './bookings/booking-service.ts';
 import { CalendarService } from './calendar/calendar-service.ts';
 import { type Config, usesSimulator } from './config.ts';
 import { type EmbeddedDb, startEmbeddedDb } from './db/embedded.ts';
@@ -57,6 +58,7 @@ export interface Desk {
   sla: SlaService;
   lifecycle: LifecycleService;
   intake: IntakeService;
+  bookings: BookingService;
   calendars: CalendarService;
   slaPolicies: SlaPolicyService;
   /** The ticket-timer sweep; tests call `sweep(now)` with their own clock. */
@@ -210,9 +212,22 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
         cardTemplateId: config.DINGTALK_CARD_TEMPLATE_ID,
       },
     });
+    const bookings = new BookingService({
+      db,
+      calendars,
+      directory,
+      timers,
+      lifecycle,
+      notify: (items) => outbox.send(items),
+      logger: logger.child({ role: 'bookings' }),
+    });
     const sweeper = new TimerSweeper(
       db,
-      { [slaTimerKind]: sla.handleTimer, ...effects.handlers(lifecycle) },
+      {
+        [slaTimerKind]: sla.handleTimer,
+        ...effects.handlers(lifecycle),
+        [bookingReminderTimerKind]: bookings.handleReminder,
+      },
       logger.child({ role: 'timers' }),
     );
     if (config.ROLES.includes('worker')) {
@@ -249,6 +264,7 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
         sla,
         lifecycle,
         intake,
+        bookings,
         directory,
         logger,
         now,
@@ -299,6 +315,7 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
       sla,
       lifecycle,
       intake,
+      bookings,
       calendars,
       slaPolicies,
       sweeper,

@@ -1,5 +1,6 @@
 import type pino from 'pino';
 import { AuthCodeStore } from './authCodeStore.ts';
+import { CalendarStore } from './calendarStore.ts';
 import { cardResponseSchema } from './cardResponse.ts';
 import { CardStore, type SimCardSpace } from './cardStore.ts';
 import { isRecord } from './fieldAccess.ts';
@@ -79,6 +80,7 @@ export class Platform {
   readonly sessions: SessionStore;
   readonly authCodes = new AuthCodeStore();
   readonly cards = new CardStore();
+  readonly calendars = new CalendarStore();
   readonly gateway: StreamGateway;
   readonly files = new Map<string, SimFile>();
   readonly log: pino.Logger;

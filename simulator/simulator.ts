@@ -2,11 +2,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { addAuthRoutes } from './authRoutes.ts';
+import { addCalendarRoutes } from './calendarRoutes.ts';
+import type { SimCalendarEvent } from './calendarStore.ts';
 import { addCardRoutes } from './cardRoutes.ts';
 import type { SimCard } from './cardStore.ts';
 import {
   BodyTooLargeError,
   familyOf,
+  type Handler,
   internalError,
   notFound,
   oapiError,
@@ -32,6 +35,7 @@ import type { ConnectionInfo } from './streamGateway.ts';
  * DINGTALK_API_BASE and DINGTALK_OAPI_BASE at `url`.
  */
 
+export type { SimCalendarEvent, SimEventAttendee, SimEventTime } from './calendarStore.ts';
 export type { SimCard, SimCardSpace } from './cardStore.ts';
 export { type ClickParams, type SayParams, type SimConversation, SimulatorError } from './platform.ts';
 export type { SimAt, SimButton, SimContent, SimRecord, SimRecordKind } from './recorder.ts';
@@ -92,6 +96,8 @@ export interface Simulator {
   waitFor(pred: (r: SimRecord) => boolean, timeoutMs?: number): Promise<SimRecord>;
   /** A copy of the card's current state. */
   card(outTrackId: string): SimCard | undefined;
+  /** Copies of a user's calendar events (by userId), ordered by start; [] for none. */
+  calendarEvents(userId: string): SimCalendarEvent[];
   /** CALLBACKs not yet acknowledged (in flight or waiting for a connection). */
   pendingAcks(): number;
   /** Open connections (not told to disconnect), of one app or all. */
@@ -129,9 +135,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   addCardRoutes(router, platform);
   addOapiRoutes(router, platform);
   addSimRoutes(router, platform);
+  const calendar = addCalendarRoutes(router, platform);
+  const match = (method: string, path: string): Handler | 'wrongMethod' | undefined =>
+    router.match(method, path) ?? calendar.match(method, path);
 
   const server = createServer((req, res) => {
-    handle(router, platform, req, res).catch((err: unknown) => {
+    handle(match, platform, req, res).catch((err: unknown) => {
       logger.error({ err: String(err) }, 'request handling failed');
       writeResponse(res, internalError(familyOf(safePath(req))));
     });
@@ -172,6 +181,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     records: (filter) => platform.recorder.list(filter),
     waitFor: (pred, timeoutMs) => platform.recorder.waitFor(pred, timeoutMs),
     card: (outTrackId) => platform.cards.snapshot(outTrackId),
+    calendarEvents: (userId) => platform.calendars.snapshot(userId),
     pendingAcks: () => platform.gateway.pendingAcks(),
     connections: (appClientId) => platform.gateway.connectionCount(appClientId),
     connectionInfo: () => platform.gateway.connectionInfo(),
@@ -197,7 +207,12 @@ function safePath(req: IncomingMessage): string {
   }
 }
 
-async function handle(router: Router, p: Platform, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  match: (method: string, path: string) => Handler | 'wrongMethod' | undefined,
+  p: Platform,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const path = safePath(req);
   const family = familyOf(path);
   if (family === 'sim') {
@@ -222,7 +237,7 @@ async function handle(router: Router, p: Platform, req: IncomingMessage, res: Se
     writeResponse(res, { status: 204, text: '' });
     return;
   }
-  const handler = router.match(method, path);
+  const handler = match(method, path);
   let response: SimResponse;
   if (handler === undefined) {
     response = notFound(family);

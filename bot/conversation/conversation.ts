@@ -1,3 +1,4 @@
+import type { BookingService } from '../../server/bookings/booking-service.ts';
 import type { Db } from '../../server/db/mongo.ts';
 import type { OutMessage } from '../../server/dingtalk/message.ts';
 import type { DirectoryCache } from '../../server/directory/directory-cache.ts';
@@ -14,9 +15,10 @@ import { isDomainError } from '../../shared/errors.ts';
 import { findTicketNo } from '../../shared/ticket/number.ts';
 import type { InboundMessage } from '../inbound.ts';
 import * as replies from '../replies/ticket-replies.ts';
+import { bookingAnswer, bookingCommand, isBookingIntent, staffBookingCommand } from './booking-dialogue.ts';
 import { type Dialogue, type DialogueState, dialogueKey, dialogueModel } from './dialogue-model.ts';
 import { answer, draftFromSentence, type FilingDraft, nextStep } from './filing.ts';
-import { type Intent, parseIntent } from './intent.ts';
+import { type Intent, normalise, parseIntent } from './intent.ts';
 import { customerFollowUp, runCustomerCommand, runStaffCommand } from './ticket-actions.ts';
 import { parseTicketCommand } from './ticket-commands.ts';
 
@@ -44,6 +46,7 @@ export interface ConversationDeps {
   sla: SlaService;
   lifecycle: LifecycleService;
   intake: IntakeService;
+  bookings: BookingService;
   /** A read of this ticket the transport started early, if any (saves a round trip on 查询). */
   prefetchedTicket?: (ticketNo: string) => Promise<Ticket | null> | undefined;
   logger: Logger;
@@ -90,6 +93,8 @@ async function staffTurn(deps: ConversationDeps, msg: InboundMessage, who: Staff
     };
     return runStaffCommand(deps, msg, actor, parsed.command);
   }
+  const booking = await staffBookingCommand(deps, who, normalise(msg.text), deps.now());
+  if (booking) return booking;
   const intent = parseIntent(msg.text);
   if (intent.kind === 'query') return query(deps, intent.ticketNo, { kind: 'staff' });
   return [replies.staffHelp()];
@@ -112,7 +117,7 @@ async function customerTurn(
   const now = deps.now();
   let state: DialogueState = saved?.state ?? { kind: 'idle' };
   if (
-    state.kind === 'filing' &&
+    state.kind !== 'idle' &&
     now.getTime() - new Date(state.startedAt).getTime() > deps.settings.dialogueTimeoutMs
   ) {
     state = { kind: 'idle' };
@@ -174,6 +179,30 @@ async function customerStep(
     }
   }
 
+  if (state.kind === 'booking' || state.kind === 'rescheduling') {
+    switch (intent.kind) {
+      case 'cancel':
+        return { state: { kind: 'idle' }, replies: [replies.cancelled(true)] };
+      case 'help':
+        return { state, replies: [replies.customerHelp(), stillBooking()] };
+      case 'myTickets':
+        return { state, replies: [...(await myTickets(deps, who)), stillBooking()] };
+      case 'query':
+        return { state, replies: [...(await query(deps, intent.ticketNo, viewer)), stillBooking()] };
+      default: {
+        if (isBookingIntent(intent)) return bookingCommand(deps, msg, who, intent, now);
+        const answered = await bookingAnswer(deps, who, state, normalise(msg.text), now);
+        if (answered) return answered;
+        if (intent.kind === 'fileTicket' || intent.kind === 'describeProblem') {
+          state = { kind: 'idle' }; // a problem report leaves the booking
+          break;
+        }
+        return { state, replies: [stillBooking()] };
+      }
+    }
+  }
+  if (isBookingIntent(intent)) return bookingCommand(deps, msg, who, intent, now);
+
   // Commands about an existing ticket (card buttons send them), and answers to an open question.
   const actor = { kind: 'customer' as const, userId: who.contact.userId, name: who.contact.name };
   const parsed = parseTicketCommand(msg.text);
@@ -208,6 +237,13 @@ async function customerStep(
     case 'unknown':
       return { state, replies: [replies.unknownMessage()] };
   }
+}
+
+function stillBooking(): OutMessage {
+  return {
+    type: 'text',
+    content: '请点选上面的时段，或回复想要的时间（如“明天下午”）；回复“取消”退出预约。',
+  };
 }
 
 /** A customer licensed for one product line is not asked which one. */

@@ -11,7 +11,11 @@ import type { FilingDraft, FilingStep } from './filing.ts';
  */
 export type DialogueState =
   | { kind: 'idle' }
-  | { kind: 'filing'; step: FilingStep; draft: FilingDraft; startedAt: Date };
+  | { kind: 'filing'; step: FilingStep; draft: FilingDraft; startedAt: Date }
+  /** 服务预约: choosing the type, then a slot (free text dates re-offer slots). */
+  | { kind: 'booking'; step: 'type' | 'slot'; typeKey?: string; ticketNo?: string; startedAt: Date }
+  /** 改约: choosing the new slot of a booking. */
+  | { kind: 'rescheduling'; bookingId: string; startedAt: Date };
 
 export interface Dialogue {
   _id: string;

@@ -1,3 +1,4 @@
+import * as calendarNs from '@alicloud/dingtalk/dist/calendar_1_0/client.js';
 import * as cardNs from '@alicloud/dingtalk/dist/card_1_0/client.js';
 import * as robotNs from '@alicloud/dingtalk/dist/robot_1_0/client.js';
 import * as openApiNs from '@alicloud/openapi-client';
@@ -10,7 +11,8 @@ import { TokenProvider } from './token-provider.ts';
  * The product's port to the DingTalk platform (or the local simulator, which
  * speaks the same protocol). OpenAPI calls go through the official
  * `@alicloud/dingtalk` clients with a configurable endpoint; the legacy oapi
- * host (work notices, 免登) and sessionWebhooks are plain JSON over fetch.
+ * host (work notices, 免登, user details) and sessionWebhooks are plain JSON
+ * over fetch.
  */
 export interface DingTalkPort {
   replyBySession(sessionWebhook: string, m: OutMessage): Promise<void>;
@@ -20,6 +22,21 @@ export interface DingTalkPort {
   updateCard(outTrackId: string, params: Record<string, string>): Promise<void>;
   sendWorkNotice(userIds: string[], m: OutMessage): Promise<void>;
   userFromAuthCode(code: string): Promise<{ userId: string; name: string }>;
+  /** Creates an event in the user's (an engineer's) primary DingTalk calendar; returns its eventId. */
+  createCalendarEvent(userId: string, event: CalendarEventSpec): Promise<string>;
+  /** Replaces the event's summary, description, times and location. */
+  updateCalendarEvent(userId: string, eventId: string, event: CalendarEventSpec): Promise<void>;
+  /** Deletes the event; an event already gone counts as deleted. */
+  deleteCalendarEvent(userId: string, eventId: string): Promise<void>;
+}
+
+/** A calendar event; times are sent as ISO-8601 in Asia/Shanghai (+08:00). */
+export interface CalendarEventSpec {
+  summary: string;
+  description: string;
+  start: Date;
+  end: Date;
+  location?: string;
 }
 
 export interface CardSpec {
@@ -46,6 +63,7 @@ function interop<T>(m: T): T {
 }
 const RobotClient = interop(robotNs.default);
 const CardClient = interop(cardNs.default);
+const CalendarClient = interop(calendarNs.default);
 const OpenApiConfig = openApiNs.Config ?? (openApiNs.default as unknown as typeof openApiNs).Config;
 const RuntimeOptions =
   teaUtilNs.RuntimeOptions ?? (teaUtilNs.default as unknown as typeof teaUtilNs).RuntimeOptions;
@@ -54,6 +72,9 @@ export class DingTalkClient implements DingTalkPort {
   readonly tokens: TokenProvider;
   private readonly robot: InstanceType<typeof RobotClient>;
   private readonly card: InstanceType<typeof CardClient>;
+  private readonly calendar: InstanceType<typeof CalendarClient>;
+  /** userid → unionid (stable per user on the platform) */
+  private readonly unionIds = new Map<string, string>();
 
   constructor(private readonly opts: DingTalkClientOptions) {
     this.tokens = new TokenProvider(opts.apiBase, opts.clientId, opts.clientSecret);
@@ -66,6 +87,7 @@ export class DingTalkClient implements DingTalkPort {
     });
     this.robot = new RobotClient(config);
     this.card = new CardClient(config);
+    this.calendar = new CalendarClient(config);
   }
 
   async replyBySession(sessionWebhook: string, m: OutMessage): Promise<void> {
@@ -192,6 +214,89 @@ export class DingTalkClient implements DingTalkPort {
     return { userId: result.userid, name: result.name ?? result.userid };
   }
 
+  async createCalendarEvent(userId: string, event: CalendarEventSpec): Promise<string> {
+    const unionId = await this.unionIdOf(userId);
+    const res = await this.openApi('calendar/events (create)', (token) =>
+      this.calendar.createEventWithOptions(
+        encodeURIComponent(unionId),
+        'primary',
+        new calendarNs.CreateEventRequest({
+          summary: event.summary,
+          description: event.description,
+          start: new calendarNs.CreateEventRequestStart(eventTime(event.start)),
+          end: new calendarNs.CreateEventRequestEnd(eventTime(event.end)),
+          ...(event.location
+            ? { location: new calendarNs.CreateEventRequestLocation({ displayName: event.location }) }
+            : {}),
+        }),
+        new calendarNs.CreateEventHeaders({ xAcsDingtalkAccessToken: token }),
+        new RuntimeOptions({}),
+      ),
+    );
+    const eventId = res.body?.id;
+    if (!eventId) throw new DingTalkError('calendar/events (create)', 'noEventId', 'no id in the response');
+    return eventId;
+  }
+
+  async updateCalendarEvent(userId: string, eventId: string, event: CalendarEventSpec): Promise<void> {
+    const unionId = await this.unionIdOf(userId);
+    await this.openApi('calendar/events (update)', (token) =>
+      this.calendar.patchEventWithOptions(
+        encodeURIComponent(unionId),
+        'primary',
+        encodeURIComponent(eventId),
+        new calendarNs.PatchEventRequest({
+          id: eventId,
+          summary: event.summary,
+          description: event.description,
+          start: new calendarNs.PatchEventRequestStart(eventTime(event.start)),
+          end: new calendarNs.PatchEventRequestEnd(eventTime(event.end)),
+          // PatchEvent keeps omitted fields: an empty name clears a location the spec no longer has
+          location: new calendarNs.PatchEventRequestLocation({ displayName: event.location ?? '' }),
+        }),
+        new calendarNs.PatchEventHeaders({ xAcsDingtalkAccessToken: token }),
+        new RuntimeOptions({}),
+      ),
+    );
+  }
+
+  async deleteCalendarEvent(userId: string, eventId: string): Promise<void> {
+    const unionId = await this.unionIdOf(userId);
+    try {
+      await this.openApi('calendar/events (delete)', (token) =>
+        this.calendar.deleteEventWithOptions(
+          encodeURIComponent(unionId),
+          'primary',
+          encodeURIComponent(eventId),
+          new calendarNs.DeleteEventRequest({}),
+          new calendarNs.DeleteEventHeaders({ xAcsDingtalkAccessToken: token }),
+          new RuntimeOptions({}),
+        ),
+      );
+    } catch (err) {
+      // the event is gone (deleted before, or by the engineer); an unknown path is not
+      if (err instanceof DingTalkError && err.status === 404 && err.code !== 'InvalidAction.NotFound') return;
+      throw err;
+    }
+  }
+
+  /** The calendar API names users by unionid: looked up once per userid (topapi/v2/user/get). */
+  private async unionIdOf(userId: string): Promise<string> {
+    const cached = this.unionIds.get(userId);
+    if (cached) return cached;
+    const body = await this.withToken((token) =>
+      this.oapiPost('user/get', `${this.opts.oapiBase}/topapi/v2/user/get?access_token=${token}`, {
+        userid: userId,
+        language: 'zh_CN',
+      }),
+    );
+    const unionId = (body.result as { unionid?: unknown } | undefined)?.unionid;
+    if (typeof unionId !== 'string' || unionId === '')
+      throw new DingTalkError('user/get', 'noUnionId', `no unionid for user ${userId}`);
+    this.unionIds.set(userId, unionId);
+    return unionId;
+  }
+
   /** Runs an OpenAPI call with the app token; refreshes the token once on an auth error. */
   private async openApi<T>(api: string, call: (token: string) => Promise<T>): Promise<T> {
     return this.withToken(async (token) => {
@@ -230,6 +335,13 @@ export class DingTalkClient implements DingTalkPort {
       throw new DingTalkError(api, String(errcode), String(json.errmsg ?? ''), res.status);
     return json;
   }
+}
+
+/** `2026-03-02T09:30:00+08:00` in Asia/Shanghai (UTC+8 all year, no DST since 1991). */
+function eventTime(d: Date): { dateTime: string; timeZone: string } {
+  if (Number.isNaN(d.getTime())) throw new RangeError('calendar event time is not a valid Date');
+  const local = new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19);
+  return { dateTime: `${local}+08:00`, timeZone: 'Asia/Shanghai' };
 }
 
 function toDingTalkError(api: string, err: unknown): DingTalkError {

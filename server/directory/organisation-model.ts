@@ -13,6 +13,8 @@ export interface OrganisationDoc {
   branch: string;
   contractTier: string;
   licences: Licence[];
+  /** Staff who took part in the implementation: qualified for on-site bookings. */
+  implementationStaffIds?: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -48,6 +50,7 @@ const schema = new mongoose.Schema<OrganisationDoc>(
     branch: { type: String, required: true },
     contractTier: { type: String, required: true },
     licences: { type: [licenceSchema], default: [] },
+    implementationStaffIds: { type: [String], default: [] },
   },
   { collection: 'organisations', timestamps: true, versionKey: false },
 );

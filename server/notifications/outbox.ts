@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import { DomainError, type ErrorCode } from '../../shared/errors.ts';
+import { syncBookingCalendar } from '../bookings/calendar-sync.ts';
 import { insertBatcher } from '../db/insert-batcher.ts';
 import { type Db, model } from '../db/mongo.ts';
 import type { CardSpec, DingTalkPort } from '../dingtalk/dingtalk-client.ts';
@@ -41,6 +42,8 @@ export type Notice =
   | { kind: 'workNotice'; userIds: string[]; message: OutMessage }
   | { kind: 'card'; card: CardSpec }
   | { kind: 'cardUpdate'; outTrackId: string; params: Record<string, string> }
+  /** Make the engineer's DingTalk calendar match the booking (server/bookings/calendar-sync.ts). */
+  | { kind: 'bookingCalendar'; bookingId: string }
   | EmailNotice;
 
 export interface OutboxItem {
@@ -139,6 +142,8 @@ export function isPermanentFailure(err: unknown): boolean {
 /** What delivery needs: DingTalk always, the mailer for email notices. */
 export interface DeliveryPorts {
   dingtalk: DingTalkPort;
+  /** For notices that read what they make true at delivery time (bookingCalendar). */
+  db?: Db;
   mailer?: MailPort | undefined;
 }
 
@@ -165,6 +170,9 @@ export async function deliver(
       return void (await dingtalk.updateCard(notice.outTrackId, notice.params));
     case 'email':
       return sendEmail(ports.mailer, key, notice);
+    case 'bookingCalendar':
+      if (!ports.db) throw new UndeliverableError('internal', 'bookingCalendar needs the database');
+      return void (await syncBookingCalendar(ports.db, dingtalk, notice.bookingId));
   }
 }
 
@@ -237,7 +245,7 @@ export async function deliverItem(
   }
   let result: SendResult | undefined;
   try {
-    result = await deliver({ dingtalk, mailer: opts.mailer }, key, item.notice);
+    result = await deliver({ dingtalk, mailer: opts.mailer, db }, key, item.notice);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const permanent = isPermanentFailure(err);

@@ -64,6 +64,11 @@ export const bookingTypeSchema = z.strictObject({
    * inside one working period.
    */
   maySpanBreaks: z.boolean().default(false),
+  /**
+   * "How to join" on the confirmation card, e.g. a standing meeting link; when absent the card
+   * says the engineer calls the contact (remote, phone) or comes to the site (onSite).
+   */
+  joinInfoZh: z.string().trim().max(200, '参加方式不能超过 200 个字符').optional(),
 });
 export type BookingType = z.output<typeof bookingTypeSchema>;
 export type BookingTypeInput = z.input<typeof bookingTypeSchema>;
@@ -172,6 +177,17 @@ export const bookingConfigSchema = z.strictObject({
       `时段粒度须为 ${slotGranularities.join('、')} 分钟之一`,
     )
     .default(30),
+  /** Reminders to both sides, minutes before the start: the day before and half an hour before. */
+  reminderMinutesBefore: z
+    .array(
+      z
+        .int('提醒时间须为整数分钟')
+        .min(5, '提醒至少提前 5 分钟')
+        .max(7 * 24 * 60, '提醒最多提前 7 天（10080 分钟）'),
+    )
+    .max(5, '提醒最多 5 次')
+    .refine((list) => new Set(list).size === list.length, '提醒时间不能重复')
+    .default(() => [24 * 60, 30]),
 });
 export type BookingConfig = z.output<typeof bookingConfigSchema>;
 export type BookingConfigInput = z.input<typeof bookingConfigSchema>;

@@ -46,12 +46,15 @@ export function importLookups(draft: DirectoryImportDraft): ImportLookups {
   const leads = draft.teams.flatMap((t) =>
     t?.leadUserId && !inFile.staff.has(t.leadUserId) ? [t.leadUserId] : [],
   );
+  const implementers = draft.organisations.flatMap(
+    (o) => o?.implementationStaffIds.filter((id) => !inFile.staff.has(id)) ?? [],
+  );
   const teams = draft.staff.flatMap((s) => s?.teamIds.filter((id) => !inFile.teams.has(id)) ?? []);
   const cids = draft.teams.flatMap((t) => (t?.groupConversationId ? [t.groupConversationId] : []));
   const unique = (xs: string[]) => [...new Set(xs)];
   return {
     contactIds: unique([...contacts, ...staff]),
-    staffIds: unique([...contacts, ...leads]),
+    staffIds: unique([...contacts, ...leads, ...implementers]),
     teamIds: unique(teams),
     conversationIds: unique(cids),
   };
@@ -65,6 +68,14 @@ export function checkImportReferences(
   const inFile = idsInFile(draft);
 
   draft.organisations.forEach((org, o) => {
+    org?.implementationStaffIds.forEach((userId, i) => {
+      if (!inFile.staff.has(userId) && !existing.staffIds.has(userId)) {
+        issues.push({
+          path: ['organisations', o, 'implementationStaffIds', i],
+          message: `实施人员 ${userId} 不是已知员工（文件和数据库中都没有）`,
+        });
+      }
+    });
     org?.contacts.forEach((contact, c) => {
       const path = ['organisations', o, 'contacts', c, 'userId'];
       const orgId = existing.contactOrgs.get(contact.userId);

@@ -149,6 +149,11 @@ export function directoryImportSchemas(productLines: readonly string[] = default
     contractTier: z.string().trim().min(1, '不能为空').max(40).default('standard'),
     licences: z.array(licence).default([]),
     contacts: z.array(contactEntrySchema).default([]),
+    /**
+     * Vendor staff who took part in this customer's implementation: the engineers qualified for
+     * its on-site bookings (SPEC, staff rules). Empty: any engineer may go.
+     */
+    implementationStaffIds: uniqueList(dingUserId),
   });
 
   const team = z.strictObject({

@@ -54,6 +54,7 @@ describe('default booking configuration', () => {
       horizonDays: 14,
       noticeWorkingMinutes: 120,
       granularityMinutes: 30,
+      reminderMinutesBefore: [1440, 30],
       types: [
         {
           key: 'healthCheck',
