@@ -220,6 +220,7 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
       lifecycle,
       notify: (items) => outbox.send(items),
       logger: logger.child({ role: 'bookings' }),
+      now,
     });
     const sweeper = new TimerSweeper(
       db,

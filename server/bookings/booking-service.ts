@@ -30,6 +30,7 @@ import type { Notice } from '../notifications/outbox.ts';
 import type { LifecycleService } from '../tickets/lifecycle-service.ts';
 import { readTicket } from '../tickets/ticket-service.ts';
 import type { TimerStore } from '../timers/timer-store.ts';
+import { BookingIndex } from './booking-index.ts';
 import {
   type Booking,
   type BookingHistoryEntry,
@@ -58,6 +59,7 @@ export interface BookingServiceDeps {
   lifecycle: LifecycleService;
   notify: (items: Array<{ key: string; notice: Notice }>) => Promise<void>;
   logger: Logger;
+  now: () => Date;
 }
 
 export type BookingActor =
@@ -110,8 +112,13 @@ export interface SlotOffer {
 
 export class BookingService {
   private cachedConfig: { at: number; value: Promise<BookingConfig> } | undefined;
+  private cachedEngineers: { at: number; value: Promise<Staff[]> } | undefined;
+  /** Busy time for the slot search, followed across processes (booking-index.ts). */
+  readonly index: BookingIndex;
 
-  constructor(private readonly deps: BookingServiceDeps) {}
+  constructor(private readonly deps: BookingServiceDeps) {
+    this.index = new BookingIndex(deps.db, deps.now);
+  }
 
   // ---- configuration ------------------------------------------------------------------------
 
@@ -174,11 +181,7 @@ export class BookingService {
    * (everyone, when the directory names nobody).
    */
   async engineersFor(org: Organisation): Promise<Array<Staff & { qualified: boolean }>> {
-    const [docs, teams] = await Promise.all([
-      staffModel(this.deps.db).find({ roles: 'engineer', active: true }).lean(),
-      this.deps.directory.listTeams(),
-    ]);
-    const engineers = docs.map(toStaff).sort((a, b) => a.userId.localeCompare(b.userId));
+    const [engineers, teams] = await Promise.all([this.activeEngineers(), this.deps.directory.listTeams()]);
     const lines = new Set(org.licences.map((l) => l.productLine));
     const serving = new Set(
       teams.filter((t) => t.kind === 'branch' || t.productLines.some((l) => lines.has(l))).map((t) => t.id),
@@ -187,6 +190,22 @@ export class BookingService {
     const pool = matching.length > 0 ? matching : engineers;
     const implementers = new Set(org.implementationStaffIds ?? []);
     return pool.map((e) => ({ ...e, qualified: implementers.size === 0 || implementers.has(e.userId) }));
+  }
+
+  /** Active engineers, read at most every few seconds (the staff collection is read whole). */
+  private activeEngineers(): Promise<Staff[]> {
+    const now = Date.now();
+    if (this.cachedEngineers && now - this.cachedEngineers.at < configTtlMs)
+      return this.cachedEngineers.value;
+    const value = staffModel(this.deps.db)
+      .find({ roles: 'engineer', active: true })
+      .lean()
+      .then((docs) => docs.map(toStaff).sort((a, b) => a.userId.localeCompare(b.userId)));
+    this.cachedEngineers = { at: now, value };
+    value.catch(() => {
+      this.cachedEngineers = undefined;
+    });
+    return value;
   }
 
   // ---- slots --------------------------------------------------------------------------------
@@ -232,11 +251,10 @@ export class BookingService {
     const margin = 86_400_000;
     const busyFrom = new Date(from.getTime() - margin);
     const busyTo = new Date(to.getTime() + margin);
-    const [bookings, timeOff] = await Promise.all([
-      this.bookingsBetween(busyFrom, busyTo),
-      this.timeOffBetween(busyFrom, busyTo),
-    ]);
-    const offBy = new Map<string, TimeOff[]>();
+    await this.index.refresh();
+    const bookings = this.index.bookingsBetween(busyFrom, busyTo);
+    const timeOff = this.index.timeOffBetween(busyFrom, busyTo);
+    const offBy = new Map<string, Array<{ from: Date; to: Date }>>();
     for (const t of timeOff) offBy.set(t.engineerId, [...(offBy.get(t.engineerId) ?? []), t]);
     const slotEngineers: SlotEngineer[] = engineers.map((e) => ({
       id: e.userId,
@@ -244,7 +262,7 @@ export class BookingService {
       timeOff: (offBy.get(e.userId) ?? []).map((t) => ({ from: t.from, to: t.to })),
     }));
     const existing: ExistingBooking[] = bookings
-      .filter((b) => b._id !== opts.excludeBookingId)
+      .filter((b) => b.id !== opts.excludeBookingId)
       .map((b) => ({
         engineerId: b.engineerId,
         from: b.start,
@@ -264,21 +282,6 @@ export class BookingService {
       bookings: existing,
       ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
     });
-  }
-
-  /** Booked (not cancelled) bookings overlapping [from, to). */
-  bookingsBetween(from: Date, to: Date): Promise<Booking[]> {
-    return bookingModel(this.deps.db)
-      .find({ status: 'booked', start: { $lt: to }, end: { $gt: from } })
-      .lean()
-      .exec() as Promise<Booking[]>;
-  }
-
-  timeOffBetween(from: Date, to: Date): Promise<TimeOff[]> {
-    return timeOffModel(this.deps.db)
-      .find({ from: { $lt: to }, to: { $gt: from } })
-      .lean()
-      .exec() as Promise<TimeOff[]>;
   }
 
   /** The nearest free slots around `at` (after a "taken"): the next ones, else the ones before. */
@@ -384,6 +387,7 @@ export class BookingService {
         if (isDuplicateKey(err)) return (await this.get(id))!;
         throw err;
       }
+      await this.index.append({ kind: 'booking', booking });
       await this.afterChange(booking, { kind: 'booked' }, now, config);
       return booking;
     }
@@ -531,6 +535,7 @@ export class BookingService {
           $push: { history: entry },
         },
       );
+      await this.index.append({ kind: 'booking', booking: next });
       // Holds both old and new keys in between, never neither.
       await this.release(
         booking._id,
@@ -567,6 +572,7 @@ export class BookingService {
       { _id: booking._id },
       { $set: { status: 'cancelled', version: next.version, updatedAt: now }, $push: { history: entry } },
     );
+    await this.index.append({ kind: 'booking', booking: next });
     await this.release(booking._id, keysOf(booking));
     await this.afterChange(next, { kind: 'cancelled', byStaff: actor.kind === 'staff' }, now, config);
     return next;
@@ -624,7 +630,9 @@ export class BookingService {
       },
     );
     // The time stays held: the session took place in it.
-    return { ...booking, status: 'completed', session, version: booking.version + 1 };
+    const completed: Booking = { ...booking, status: 'completed', session, version: booking.version + 1 };
+    await this.index.append({ kind: 'booking', booking: completed });
+    return completed;
   }
 
   private async assertChangeable(booking: Booking, now: Date, config: BookingConfig): Promise<void> {
@@ -647,12 +655,10 @@ export class BookingService {
 
   /** The organisation's upcoming bookings (booked, not yet ended), soonest first. */
   async upcomingForOrg(orgId: string, now: Date, limit = 20): Promise<Booking[]> {
-    const list = (await bookingModel(this.deps.db)
-      .find({ orgId, status: 'booked', end: { $gt: now } })
-      .sort({ start: 1 })
-      .limit(limit)
-      .lean()) as Booking[];
-    return list;
+    await this.index.refresh();
+    const ids = this.index.upcomingOf(orgId, now).slice(0, limit);
+    const found = await Promise.all(ids.map((b) => this.get(b.id)));
+    return found.filter((b): b is Booking => b?.status === 'booked');
   }
 
   /** Bookings in [from, to), any status, soonest first; one engineer's when `engineerId` is set. */
@@ -686,12 +692,22 @@ export class BookingService {
       createdBy: input.by,
     };
     await timeOffModel(this.deps.db).updateOne({ _id: doc._id }, { $set: doc }, { upsert: true });
+    await this.index.append({ kind: 'timeOff', timeOff: doc });
     return doc;
   }
 
   async removeTimeOff(id: string): Promise<boolean> {
     const result = await timeOffModel(this.deps.db).deleteOne({ _id: id });
+    await this.index.append({ kind: 'timeOffRemoved', timeOffId: id });
     return result.deletedCount > 0;
+  }
+
+  /** Time off overlapping [from, to) (admin view). */
+  async timeOffBetween(from: Date, to: Date): Promise<TimeOff[]> {
+    return (await timeOffModel(this.deps.db)
+      .find({ from: { $lt: to }, to: { $gt: from } })
+      .sort({ from: 1 })
+      .lean()) as TimeOff[];
   }
 
   // ---- effects -------------------------------------------------------------------------------

@@ -310,8 +310,17 @@ describe('on-site visits', () => {
     });
     expect(['eng-xa-yang', 'lead-xa-ma']).toContain(booking.engineerId);
     expect(await claimsOf(booking._id)).toBe((240 + 120) / 15);
+    // The other process sees the booking at once (its index follows the change log).
+    const there = await second.bookings.offer({
+      org,
+      typeKey: 'onSite',
+      from: offer.slots[0]!.start,
+      to: offer.slots[0]!.end,
+      now: now(),
+    });
+    expect(there.slots[0]?.engineerIds ?? []).not.toContain(booking.engineerId);
     // The same engineer cannot take a remote session in the travel time after the visit.
-    const later = await desk.bookings.offer({
+    const later = await second.bookings.offer({
       org,
       typeKey: 'remoteSupport',
       from: new Date('2026-03-11T14:00:00+08:00'),
