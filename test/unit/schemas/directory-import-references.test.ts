@@ -67,6 +67,25 @@ describe('checkImportReferences', () => {
     ]);
   });
 
+  it('implementation staff must be staff, in the file or the database', () => {
+    const withImplementers = {
+      ...json,
+      organisations: [{ ...json.organisations[0]!, implementationStaffIds: ['eng-1', 'eng-gone'] }],
+    };
+    const { draft, issues } = checkDirectoryImport(withImplementers);
+    expect(issues).toEqual([]);
+    expect(importLookups(draft).staffIds).toContain('eng-gone');
+    const refs = (existing: Partial<ExistingDirectory>) =>
+      toErrorIssues(withImplementers, checkImportReferences(draft, { ...emptyDirectory, ...existing }));
+    expect(refs({ staffIds: new Set(['lead-old']), teamIds: new Set(['kk', 'branch-xa']) })).toEqual([
+      {
+        path: 'organisations[0] (id=acme).implementationStaffIds[1]',
+        message: '实施人员 eng-gone 不是已知员工（文件和数据库中都没有）',
+      },
+    ]);
+    expect(refs({ staffIds: new Set(['lead-old', 'eng-gone']), teamIds: new Set(['kk', 'branch-xa']) })).toEqual([]);
+  });
+
   it('resolves references through the database', () => {
     expect(check({ staffIds: new Set(['lead-old']), teamIds: new Set(['kk', 'branch-xa']) })).toEqual([]);
   });
