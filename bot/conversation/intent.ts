@@ -29,7 +29,9 @@ const fileWords = /^(报障|报修|报故障|提交工单|新建工单|提问题
 const myTicketsWords = /^(我的工单|工单列表|我的问题|my tickets)$/i;
 const queryWords = /^(查询|查看|进度|query|status)/i;
 const myBookingsWords = /^(我的预约|预约列表|查看预约|my bookings)$/i;
-const bookWords = /^(预约|服务预约|我要预约|预定|book)|想约|要约|约一?[个下次]|预约/i;
+const bookCommand = /^(预约|服务预约|我要预约|预定|book)/i;
+// "想约远程支持", "明天约个现场" — but not "大约一个小时前开始报错".
+const bookSentence = /(想约|要约|约[个一下]|预约).*(远程|现场|上门|咨询|电话|培训|巡检|工程师|服务|支持)/;
 const bookingIdPattern = /\bBK-[A-Z0-9]{8}\b/i;
 const localDateTime = /(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})/;
 
@@ -79,7 +81,8 @@ function parseBookingIntent(text: string): Intent | undefined {
     return { kind: 'reschedule', bookingId, text: text.replace(bookingIdPattern, ' ').replace(/\s+/g, ' ').trim() };
   }
   if (/^(取消预约|撤销预约|cancel booking)/i.test(text)) return { kind: 'cancelBooking', bookingId };
-  if (bookWords.test(text)) return { kind: 'book', text };
+  if (bookCommand.test(text)) return { kind: 'book', text };
+  if (bookSentence.test(text) && !problemWords.test(text)) return { kind: 'book', text };
   return undefined;
 }
 

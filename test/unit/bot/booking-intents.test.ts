@@ -20,6 +20,8 @@ describe('booking intents', () => {
     // Not bookings: the cancel word alone leaves a dialogue; a problem report stays one.
     ['取消', 'cancel'],
     ['报障 EKP 预约功能报错', 'fileTicket'],
+    ['系统大约一个小时前开始报错，无法登录', 'describeProblem'],
+    ['预约服务模块打不开', 'book'],
     ['我的工单', 'myTickets'],
   ])('%s → %s', (text, kind) => {
     expect(parseIntent(text).kind).toBe(kind);
