@@ -290,6 +290,7 @@ export async function startDesk(opts: DeskOptions): Promise<Desk> {
         },
         lifecycle,
         intake,
+        bookings,
         sla: {
           db,
           sla,

@@ -78,7 +78,11 @@ function parseBookingIntent(text: string): Intent | undefined {
     if (start) return { kind: 'confirmReschedule', bookingId, start };
   }
   if (/^(改约|改期|修改预约|更改预约|reschedule)/i.test(text)) {
-    return { kind: 'reschedule', bookingId, text: text.replace(bookingIdPattern, ' ').replace(/\s+/g, ' ').trim() };
+    return {
+      kind: 'reschedule',
+      bookingId,
+      text: text.replace(bookingIdPattern, ' ').replace(/\s+/g, ' ').trim(),
+    };
   }
   if (/^(取消预约|撤销预约|cancel booking)/i.test(text)) return { kind: 'cancelBooking', bookingId };
   if (bookCommand.test(text)) return { kind: 'book', text };

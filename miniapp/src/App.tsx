@@ -6,6 +6,8 @@ import type { Me } from './api.ts';
 import { errorText, signOut } from './api.ts';
 import { initialSession, type SignInOutcome, startSession } from './auth.ts';
 import { AuditPage } from './features/audit/AuditPage.tsx';
+import { BookingAdminPage } from './features/bookings/BookingAdminPage.tsx';
+import { MyBookingsPage } from './features/bookings/MyBookingsPage.tsx';
 import { CalendarPage } from './features/calendar/CalendarPage.tsx';
 import { CustomersPage } from './features/directory/CustomersPage.tsx';
 import { NewTicketPage } from './features/newticket/NewTicketPage.tsx';
@@ -130,5 +132,9 @@ function FeatureScreen({ feature, me }: { feature: Feature; me: Me }) {
       return <NewTicketPage />;
     case 'suggestions':
       return <ComingSoon feature={feature} />;
+    case 'myBookings':
+      return <MyBookingsPage me={me} />;
+    case 'bookingAdmin':
+      return <BookingAdminPage me={me} />;
   }
 }

@@ -19,17 +19,20 @@ export const features = [
   { id: 'newTicket', path: 'tickets/new', label: 'feature.newTicket', color: '#ff8f1f' },
   { id: 'suggestions', path: 'suggestions', label: 'feature.suggestions', color: '#7c4dff' },
   { id: 'reports', path: 'reports', label: 'feature.reports', color: '#0e9f9a' },
+  { id: 'myBookings', path: 'bookings', label: 'feature.myBookings', color: '#0e9f9a' },
+  { id: 'bookingAdmin', path: 'bookings/manage', label: 'feature.bookingAdmin', color: '#ff8f1f' },
 ] as const satisfies ReadonlyArray<{ id: string; path: string; label: TextKey; color: string }>;
 
 export type Feature = (typeof features)[number];
 export type FeatureId = Feature['id'];
 
 const byRole: Record<Role, readonly FeatureId[]> = {
-  admin: ['calendar', 'sla', 'teams', 'oncall', 'customers', 'audit', 'triage', 'reports'],
-  dispatcher: ['triage', 'myTickets', 'reports'],
+  admin: ['calendar', 'sla', 'teams', 'oncall', 'customers', 'audit', 'triage', 'reports', 'bookingAdmin'],
+  dispatcher: ['triage', 'myTickets', 'reports', 'bookingAdmin'],
   // the triage queue is the sorting centre's (dispatchers, team leads, admins: GET /api/tickets?queue=triage)
-  engineer: ['myTickets'],
-  teamLead: ['triage', 'myTickets', 'reports'],
+  engineer: ['myTickets', 'myBookings'],
+  // 预约管理: admins change, team leads and dispatchers read (bookings, time off, settings)
+  teamLead: ['triage', 'myTickets', 'reports', 'bookingAdmin'],
   productCentre: ['suggestions', 'reports'],
   customer: ['myTickets', 'newTicket'],
 };

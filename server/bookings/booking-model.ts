@@ -20,6 +20,8 @@ export interface BookingHistoryEntry {
   what: 'booked' | 'rescheduled' | 'cancelled' | 'completed';
   /** For a reschedule: the previous start. */
   fromStart?: Date;
+  /** For a cancellation: why, when given. */
+  reason?: string;
 }
 
 export interface Booking {

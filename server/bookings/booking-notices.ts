@@ -12,7 +12,7 @@ import type { Booking } from './booking-model.ts';
 export type BookingNoticeEvent =
   | { kind: 'booked' }
   | { kind: 'rescheduled'; previous: Booking; byStaff?: boolean }
-  | { kind: 'cancelled'; byStaff?: boolean }
+  | { kind: 'cancelled'; byStaff?: boolean; reason?: string }
   | { kind: 'reminder'; minutesBefore: number };
 
 export function bookingNotices(
@@ -60,7 +60,10 @@ export function bookingNotices(
         workNotice(`booking-engineer:${v}`, booking.engineerId, engineerCard('服务预约已取消', booking)),
         calendar,
       ];
-      if (event.byStaff) items.push(customerNotice(`booking-customer:${v}`, booking, '您的服务预约已取消'));
+      if (event.byStaff) {
+        const why = event.reason ? [`- 原因：${event.reason}`] : [];
+        items.push(customerNotice(`booking-customer:${v}`, booking, '您的服务预约已取消', why));
+      }
       return items;
     }
     case 'reminder': {
@@ -89,13 +92,13 @@ function workNotice(key: string, userId: string, message: OutMessage) {
   return { key, notice: { kind: 'workNotice', userIds: [userId], message } as Notice };
 }
 
-function customerNotice(key: string, booking: Booking, title: string) {
+function customerNotice(key: string, booking: Booking, title: string, extra: string[] = []) {
   return {
     key,
     notice: {
       kind: 'users',
       userIds: [booking.contactUserId],
-      message: customerCard(title, booking),
+      message: customerCard(title, booking, extra),
     } as Notice,
   };
 }
@@ -125,11 +128,12 @@ export function joinInfo(booking: Booking, engineerPhone?: string): string {
   }
 }
 
-function customerCard(title: string, booking: Booking): OutMessage {
+function customerCard(title: string, booking: Booking, extra: string[] = []): OutMessage {
+  const join = booking.status === 'booked' ? [`- 参加方式：${joinInfo(booking)}`] : [];
   return {
     type: 'markdown',
     title,
-    text: [`### ${title}`, ...bookingLines(booking), `- 参加方式：${joinInfo(booking)}`].join('\n'),
+    text: [`### ${title}`, ...bookingLines(booking), ...join, ...extra].join('\n'),
   };
 }
 

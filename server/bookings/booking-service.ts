@@ -28,6 +28,8 @@ import { type Staff, staffModel, toStaff } from '../directory/staff-model.ts';
 import type { Logger } from '../log.ts';
 import type { Notice } from '../notifications/outbox.ts';
 import type { LifecycleService } from '../tickets/lifecycle-service.ts';
+import { staffActor } from '../tickets/lifecycle-service.ts';
+import type { Channel } from '../tickets/ticket-model.ts';
 import { readTicket } from '../tickets/ticket-service.ts';
 import type { TimerStore } from '../timers/timer-store.ts';
 import { BookingIndex } from './booking-index.ts';
@@ -487,7 +489,7 @@ export class BookingService {
     const config = await this.config();
     await this.assertChangeable(booking, now, config);
     const org = await this.orgOf(booking);
-    const type = bookingTypeOf(config, booking.typeKey, false);
+    const type = typeAsBooked(config, booking);
     const end = new Date(input.start.getTime() + type.durationMinutes * 60_000);
     const candidates = await this.freeEngineersAt(org, type, input.start, now, {
       preferEngineerId: booking.engineerId,
@@ -519,22 +521,19 @@ export class BookingService {
         history: [...booking.history, entry],
         updatedAt: now,
       };
-      await bookingModel(this.deps.db).updateOne(
-        { _id: booking._id, version: booking.version },
-        {
-          $set: {
-            engineerId: next.engineerId,
-            engineerName: next.engineerName,
-            start: next.start,
-            end: next.end,
-            bufferBeforeMinutes: next.bufferBeforeMinutes,
-            bufferAfterMinutes: next.bufferAfterMinutes,
-            version: next.version,
-            updatedAt: now,
-          },
-          $push: { history: entry },
+      await this.updateVersion(booking, {
+        $set: {
+          engineerId: next.engineerId,
+          engineerName: next.engineerName,
+          start: next.start,
+          end: next.end,
+          bufferBeforeMinutes: next.bufferBeforeMinutes,
+          bufferAfterMinutes: next.bufferAfterMinutes,
+          version: next.version,
+          updatedAt: now,
         },
-      );
+        $push: { history: entry },
+      });
       await this.index.append({ kind: 'booking', booking: next });
       // Holds both old and new keys in between, never neither.
       await this.release(
@@ -552,7 +551,12 @@ export class BookingService {
     throw new SlotTakenError(input.start, await this.nearest(org, type, input.start, now, booking._id));
   }
 
-  async cancel(input: { bookingId: string; actor: BookingActor; now: Date }): Promise<Booking> {
+  async cancel(input: {
+    bookingId: string;
+    actor: BookingActor;
+    now: Date;
+    reason?: string;
+  }): Promise<Booking> {
     const { actor, now } = input;
     const booking = await this.getFor(input.bookingId, actor);
     if (booking.status === 'cancelled') return booking; // a retried request
@@ -560,7 +564,12 @@ export class BookingService {
     const config = await this.config();
     // Staff may cancel at any time (an engineer falls ill); customers within the notice period.
     if (actor.kind === 'customer') await this.assertChangeable(booking, now, config);
-    const entry: BookingHistoryEntry = { at: now, by: actorRef(actor), what: 'cancelled' };
+    const entry: BookingHistoryEntry = {
+      at: now,
+      by: actorRef(actor),
+      what: 'cancelled',
+      ...(input.reason ? { reason: input.reason } : {}),
+    };
     const next: Booking = {
       ...booking,
       status: 'cancelled',
@@ -568,13 +577,22 @@ export class BookingService {
       history: [...booking.history, entry],
       updatedAt: now,
     };
-    await bookingModel(this.deps.db).updateOne(
-      { _id: booking._id },
-      { $set: { status: 'cancelled', version: next.version, updatedAt: now }, $push: { history: entry } },
-    );
+    await this.updateVersion(booking, {
+      $set: { status: 'cancelled', version: next.version, updatedAt: now },
+      $push: { history: entry },
+    });
     await this.index.append({ kind: 'booking', booking: next });
     await this.release(booking._id, keysOf(booking));
-    await this.afterChange(next, { kind: 'cancelled', byStaff: actor.kind === 'staff' }, now, config);
+    await this.afterChange(
+      next,
+      {
+        kind: 'cancelled',
+        byStaff: actor.kind === 'staff',
+        ...(input.reason ? { reason: input.reason } : {}),
+      },
+      now,
+      config,
+    );
     return next;
   }
 
@@ -588,6 +606,7 @@ export class BookingService {
     staff: { userId: string; name: string; roles: readonly string[] };
     minutes: number;
     note?: string;
+    channel?: Channel;
     now: Date;
   }): Promise<Booking> {
     const { staff, now } = input;
@@ -598,6 +617,17 @@ export class BookingService {
     if (booking.status === 'completed') return booking;
     if (booking.status !== 'booked') throw notBooked(booking);
     if (now < booking.start) throw new DomainError('validation', '预约尚未开始，不能登记服务记录');
+    // Once per booking, however often it is asked (a double tap, two screens): the insert decides.
+    try {
+      await bookingClaimModel(this.deps.db).collection.insertOne({
+        _id: `session:${booking._id}`,
+        bookingId: booking._id,
+        createdAt: now,
+      } as never);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      return (await this.get(booking._id)) ?? booking;
+    }
     const session = {
       minutes: input.minutes,
       recordedAt: now,
@@ -610,29 +640,51 @@ export class BookingService {
       what: 'completed',
     };
     if (booking.ticketNo && booking.mode !== 'onSite') {
+      // The session is the booked engineer's work (and makes him the owner of an unowned ticket),
+      // whoever records it.
+      const engineer = (await staffActor(this.deps.db, booking.engineerId)) ?? {
+        kind: 'staff' as const,
+        userId: staff.userId,
+        name: staff.name,
+        roles: staff.roles as never,
+      };
       await this.deps.lifecycle.remoteSession(
         booking.ticketNo,
-        { kind: 'staff', userId: staff.userId, name: staff.name, roles: staff.roles as never },
+        engineer,
         {
           mode: booking.mode === 'phone' ? 'phone' : 'remoteControl',
           minutes: input.minutes,
           note: `${booking.typeNameZh}（预约 ${booking._id}）${input.note ? `：${input.note}` : ''}`,
         },
-        'dingtalk',
+        input.channel ?? 'dingtalk',
         now,
       );
     }
-    await bookingModel(this.deps.db).updateOne(
-      { _id: booking._id },
-      {
-        $set: { status: 'completed', session, version: booking.version + 1, updatedAt: now },
-        $push: { history: entry },
-      },
-    );
+    await this.updateVersion(booking, {
+      $set: { status: 'completed', session, version: booking.version + 1, updatedAt: now },
+      $push: { history: entry },
+    });
     // The time stays held: the session took place in it.
     const completed: Booking = { ...booking, status: 'completed', session, version: booking.version + 1 };
     await this.index.append({ kind: 'booking', booking: completed });
     return completed;
+  }
+
+  /**
+   * Writes a change made from `booking` as read, only if nobody changed it since (its version).
+   * On FerretDB v1 the condition narrows the race without closing it (updates are not isolated);
+   * what must never happen twice — holding time, logging a session — rests on inserts.
+   */
+  private async updateVersion(booking: Booking, update: Record<string, unknown>): Promise<void> {
+    const result = await bookingModel(this.deps.db).updateOne(
+      { _id: booking._id, version: booking.version },
+      update,
+    );
+    if (result.matchedCount === 0) {
+      throw new DomainError('conflict', `预约 ${booking._id} 刚刚被他人更改，请刷新后重试`, {
+        details: { bookingId: booking._id },
+      });
+    }
   }
 
   private async assertChangeable(booking: Booking, now: Date, config: BookingConfig): Promise<void> {
@@ -776,4 +828,25 @@ function actorOfContact(contact: { userId: string; name: string }): BookingHisto
 
 function actorRef(actor: BookingActor): BookingHistoryEntry['by'] {
   return { kind: actor.kind, userId: actor.userId, name: actor.name };
+}
+
+/**
+ * The type of a booking as it was booked: its length and buffers are the booking's own (an admin
+ * changing the type later does not stretch bookings already made), the placement rules the type's
+ * current ones — or, for a type since removed, those of its mode.
+ */
+function typeAsBooked(config: BookingConfig, booking: Booking): BookingType {
+  const current = config.types.find((t) => t.key === booking.typeKey);
+  return {
+    key: booking.typeKey,
+    nameZh: booking.typeNameZh,
+    nameEn: booking.typeNameEn,
+    enabled: true,
+    mode: booking.mode,
+    durationMinutes: Math.round((booking.end.getTime() - booking.start.getTime()) / 60_000),
+    bufferBeforeMinutes: booking.bufferBeforeMinutes,
+    bufferAfterMinutes: booking.bufferAfterMinutes,
+    needsQualifiedEngineer: current?.needsQualifiedEngineer ?? booking.mode === 'onSite',
+    maySpanBreaks: current?.maySpanBreaks ?? booking.mode === 'onSite',
+  };
 }

@@ -6,6 +6,8 @@ import { addAuthRoutes } from '../auth/auth-routes.ts';
 import { type AuthDeps, Authenticator } from '../auth/authenticator.ts';
 import { anyRole } from '../auth/roles.ts';
 import { ApiRouter, type DeclaredRoute } from '../auth/route-policy.ts';
+import { addBookingRoutes } from '../bookings/booking-routes.ts';
+import type { BookingService } from '../bookings/booking-service.ts';
 import { type Db, pingDb } from '../db/mongo.ts';
 import { addDirectoryRoutes } from '../directory/directory-routes.ts';
 import { importDirectory } from '../directory/import-directory.ts';
@@ -41,6 +43,8 @@ export interface HttpDeps {
   lifecycle?: LifecycleService;
   /** New tickets from the mini-app (server/tickets/intake-service.ts). */
   intake?: TicketIntake;
+  /** 服务预约 on the mini-app (server/bookings/booking-routes.ts). */
+  bookings?: BookingService;
 }
 
 const apiRouters = new WeakMap<Koa, ApiRouter>();
@@ -109,6 +113,7 @@ export function createHttpApp(deps: HttpDeps): Koa {
   }
   addDirectoryRoutes(router, { db: deps.db, now: clock, productLines: deps.productLines });
   addReportRoutes(router, { db: deps.db, now: clock });
+  if (deps.bookings) addBookingRoutes(router, { db: deps.db, bookings: deps.bookings, now: clock });
   app.use(router.middleware());
   app.use(serveMiniApp(deps.miniAppDir ? { dir: deps.miniAppDir } : {}));
   apiRouters.set(app, router);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Authenticator } from '../../../server/auth/authenticator.ts';
 import { assertOrgVisible, canSeeOrg, orgScope, scopedOrgId } from '../../../server/auth/caller.ts';
 import { authSettingsFrom } from '../../../server/auth/from-config.ts';
-import { anyRole, type Role, roles } from '../../../server/auth/roles.ts';
+import { anyRole, anyStaff, type Role, roles } from '../../../server/auth/roles.ts';
 import {
   ApiRouter,
   type DeclaredRoute,
@@ -109,6 +109,11 @@ describe('route × role matrix', () => {
     expect(policyOf('POST /api/auth/dingtalk')).toBe('public');
     expect(policyOf('GET /api/me')).toEqual({ allow: anyRole });
     expect(policyOf('POST /api/directory/validate')).toEqual({ allow: ['admin'] });
+    // 服务预约 (server/bookings/booking-routes.ts): staff only; the configuration is the admin's
+    expect(policyOf('GET /api/bookings')).toEqual({ allow: anyStaff });
+    expect(policyOf('PUT /api/booking-config')).toEqual({ allow: ['admin'] });
+    expect(policyOf('POST /api/bookings/:id/session')).toEqual({ allow: ['engineer', 'teamLead', 'admin'] });
+    expect(policyOf('DELETE /api/time-off/:id')).toEqual({ allow: ['engineer', 'teamLead', 'admin'] });
     // only the sign-in flow and health are open
     const open = routes.filter((r) => r.policy === 'public').map((r) => `${r.method} ${r.path}`);
     expect(open.sort()).toEqual(

@@ -399,6 +399,18 @@ describe('remote session', () => {
     expect(entry?.text).toContain('45 分钟');
     expect(new Date(ticket.sla!.firstResponseAt!).toISOString()).toBe(now().toISOString());
     expect((await load(id)).status).toBe('completed');
+    // Recorded again (a double tap, another screen): still one session on the ticket.
+    await Promise.all([
+      chat(sim, booking.engineerId, `完成预约 ${id} 45`),
+      desk.bookings.recordSession({
+        bookingId: id,
+        staff: { userId: 'lead-li', name: '李军', roles: ['teamLead', 'engineer'] },
+        minutes: 50,
+        now: now(),
+      }),
+    ]);
+    const again = (await ticketModel(desk.db).findById(ticketNo).lean()) as Ticket;
+    expect(again.timeline.filter((e) => e.kind === 'remoteSession')).toHaveLength(1);
     at('2026-03-04T10:00:00');
   });
 });

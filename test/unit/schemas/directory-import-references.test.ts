@@ -83,7 +83,9 @@ describe('checkImportReferences', () => {
         message: '实施人员 eng-gone 不是已知员工（文件和数据库中都没有）',
       },
     ]);
-    expect(refs({ staffIds: new Set(['lead-old', 'eng-gone']), teamIds: new Set(['kk', 'branch-xa']) })).toEqual([]);
+    expect(
+      refs({ staffIds: new Set(['lead-old', 'eng-gone']), teamIds: new Set(['kk', 'branch-xa']) }),
+    ).toEqual([]);
   });
 
   it('resolves references through the database', () => {
