@@ -1,4 +1,5 @@
 import { get } from 'node:http';
+import { defaultUnionId } from '../../../simulator/ids.ts';
 import type { RawBody } from './arbitraries.ts';
 
 /**
@@ -34,7 +35,12 @@ const t = (family: Family, method: 'POST' | 'PUT', path: string, auth: Auth): Ta
 });
 
 /** The directory dry run is for admins: the fuzzer carries an admin's session cookie (or a bogus one, or none). */
-export const serverTargets: Target[] = [t('server', 'POST', '/api/directory/validate', 'desk')];
+export const serverTargets: Target[] = [
+  t('server', 'POST', '/api/directory/validate', 'desk'),
+  // Admin writes of the booking settings: a body that happens to be valid only sets them.
+  t('server', 'PUT', '/api/booking-config', 'desk'),
+  t('server', 'POST', '/api/time-off', 'desk'),
+];
 
 /** The simulator's DingTalk endpoints (not /_sim/disconnect or /_sim/expire-tokens: those act on the stack). */
 export const platformTargets: Target[] = [
@@ -49,6 +55,12 @@ export const platformTargets: Target[] = [
   t('openapi', 'POST', '/v1.0/card/instances/createAndDeliver', 'openapi'),
   t('openapi', 'PUT', '/v1.0/card/streaming', 'openapi'),
   t('openapi', 'POST', '/v1.0/robot/fz/unknown', 'openapi'),
+  t(
+    'openapi',
+    'POST',
+    `/v1.0/calendar/users/${defaultUnionId('eng-wang')}/calendars/primary/events`,
+    'openapi',
+  ),
   t('oapi', 'POST', '/gettoken', 'gettoken'),
   t('oapi', 'POST', '/robot/sendBySession', 'session'),
   t('oapi', 'POST', '/topapi/message/corpconversation/asyncsend_v2', 'oapi'),
