@@ -58,7 +58,7 @@ export class Bot {
     };
     this.inbox = new Inbox(
       opts.db,
-      async (message) => {
+      async (message, settled) => {
         const early = ticketReads.get(message.msgId);
         ticketReads.delete(message.msgId); // first attempt only; a retry reads afresh
         const replies = await handleTurn(
@@ -78,6 +78,7 @@ export class Bot {
           message,
           takePrefetch(message.msgId),
         );
+        settled(); // the dialogue state is stored: the next message of this conversation may read it
         await sendReplies(opts.dingtalk, message, replies, now().getTime());
       },
       log,
@@ -94,7 +95,8 @@ export class Bot {
             return;
           }
           const message = parsed.message;
-          // Idle means: nothing of this conversation queued, worked or still being stored here.
+          // Idle means: no earlier message of this conversation still being stored here, or
+          // queued, or in a turn that has not stored its dialogue state yet (Inbox.isIdleFor).
           const key = queueKey(message);
           const idle = this.inbox.isIdleFor(message) && !arriving.has(key);
           arriving.set(key, (arriving.get(key) ?? 0) + 1);

@@ -60,13 +60,20 @@ export function queueKey(message: InboundMessage): string {
   return `${message.conversationId}|${message.senderUserId}`;
 }
 
-export type Worker = (message: InboundMessage) => Promise<void>;
+/**
+ * Works one message. `settled` may be called once the turn has stored its
+ * dialogue state — before its replies go out — so the next message of the
+ * conversation can start reading early (see `isIdleFor`).
+ */
+export type Worker = (message: InboundMessage, settled: () => void) => Promise<void>;
 
 const maxAttempts = 5;
 
 export class Inbox {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly queued = new Set<string>();
+  /** Per queue key: messages scheduled here whose turn has not settled yet. */
+  private readonly unsettled = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
@@ -100,9 +107,13 @@ export class Inbox {
     return 'new';
   }
 
-  /** True when nothing of this message's conversation and sender is queued or being worked here. */
+  /**
+   * True when no message of this conversation and sender is queued here or
+   * in a turn that has not stored its dialogue state yet: what the next turn
+   * reads is then already what it will find.
+   */
   isIdleFor(message: InboundMessage): boolean {
-    return !this.queues.has(queueKey(message));
+    return !this.unsettled.has(queueKey(message));
   }
 
   /** Picks up items a previous process stored but did not finish. */
@@ -134,8 +145,17 @@ export class Inbox {
     if (this.queued.has(message.msgId)) return;
     this.queued.add(message.msgId);
     const key = queueKey(message);
+    this.unsettled.set(key, (this.unsettled.get(key) ?? 0) + 1);
+    let settledOnce = false;
+    const settled = () => {
+      if (settledOnce) return;
+      settledOnce = true;
+      const left = (this.unsettled.get(key) ?? 1) - 1;
+      if (left > 0) this.unsettled.set(key, left);
+      else this.unsettled.delete(key);
+    };
     const previous = this.queues.get(key) ?? Promise.resolve();
-    const next = previous.then(() => this.run(message));
+    const next = previous.then(() => this.run(message, settled)).finally(settled);
     this.queues.set(key, next);
     void next.finally(() => {
       this.queued.delete(message.msgId);
@@ -143,11 +163,13 @@ export class Inbox {
     });
   }
 
-  private async run(message: InboundMessage): Promise<void> {
+  private async run(message: InboundMessage, settled: () => void): Promise<void> {
     const Inbox = inboxModel(this.db);
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.work(message);
+        // A retry runs the turn again after it may have settled: turns are
+        // idempotent per msgId, so it stores the same state again, or nothing.
+        await this.work(message, settled);
         await insertBatcher<InboxDone>(inboxDoneModel(this.db)).insert({
           _id: message.msgId,
           at: this.now(),

@@ -55,8 +55,9 @@ export interface ConversationDeps {
 /**
  * Reads the sender's dialogue. The bot starts this as soon as a frame
  * arrives, alongside storing it in the inbox, when no earlier message of the
- * same conversation is still being worked in this process (so the read
- * cannot miss that message's write): one database round trip less per turn.
+ * same conversation is queued in this process or in a turn that has not yet
+ * stored its dialogue state ("settled", bot/inbox.ts), so the read cannot
+ * miss that message's write: one database round trip less per turn.
  */
 export function loadDialogue(db: Db, msg: InboundMessage): Promise<Dialogue | null> {
   return dialogueModel(db)

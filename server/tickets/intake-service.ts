@@ -69,7 +69,7 @@ export class IntakeService {
       entitlement.entitled && handling.countsInSla
         ? await deps.sla.start({ tier: org.contractTier, level: input.level, createdAt: now })
         : undefined;
-    const { ticket } = await fileTicket(
+    const { ticket, created } = await fileTicket(
       deps.db,
       {
         orgId: org.id,
@@ -94,26 +94,30 @@ export class IntakeService {
       { prefix: deps.settings.ticketPrefix },
       now,
     );
-    // Enqueued on every (re)run; the outbox key makes it one notice.
+    // Enqueued on every (re)run; the outbox key makes it one notice. The card
+    // and the SLA timer are stored side by side, neither waits for the other.
     const sorting = teams.filter((t) => t.kind === 'sorting' && t.groupConversationId);
-    const slaNotices = await deps.sla.afterFiled(ticket, now);
-    await deps.notify([
-      ...sorting.map((team) => ({
-        key: `ticket-created:${ticket._id}:${team.id}`,
-        notice: {
-          kind: 'card',
-          card: {
-            outTrackId: cardId(ticket._id, team.id),
-            templateId: deps.settings.cardTemplateId,
-            params: ticketCardParams(ticket),
-            target: { kind: 'group', conversationId: team.groupConversationId! },
-          },
-        } as const,
-      })),
-      ...slaNotices,
+    const [slaNotices] = await Promise.all([
+      deps.sla.afterFiled(ticket, now),
+      deps.notify(
+        sorting.map((team) => ({
+          key: `ticket-created:${ticket._id}:${team.id}`,
+          notice: {
+            kind: 'card',
+            card: {
+              outTrackId: cardId(ticket._id, team.id),
+              templateId: deps.settings.cardTemplateId,
+              params: ticketCardParams(ticket),
+              target: { kind: 'group', conversationId: team.groupConversationId! },
+            },
+          } as const,
+        })),
+      ),
     ]);
-    // The promise from the stored ticket, so a re-run answers what the first run promised.
-    const clocks = await deps.sla.clocksOf(ticket, new Date(ticket.createdAt));
+    if (slaNotices.length > 0) await deps.notify(slaNotices);
+    // The promise: a new ticket's clocks are the ones just computed; a re-run
+    // computes them from the stored ticket, so it answers what the first run promised.
+    const clocks = created && sla ? sla.clocks : await deps.sla.clocksOf(ticket, new Date(ticket.createdAt));
     const promise = clocks ? deps.sla.promiseFor(ticket, clocks) : '';
     // Suggestions go to the product centre's review; change requests are chargeable: the customer is told.
     const notice = handling.customerNotice?.zh;

@@ -105,6 +105,13 @@ export class TimerStore {
   /** Next n to try per minute, for writing; kept for recent and future minutes. */
   private readonly writeHints = new Map<string, number>();
   private readonly initialising = new Map<string, Promise<number>>();
+  /**
+   * Day and hour markers stored (or being stored) by this process. Markers
+   * are never removed, so each is written once per process rather than with
+   * every timer: a duplicate costs as much as an insert, and more on FerretDB
+   * (a batch with a duplicate in it is retried there one document at a time).
+   */
+  private readonly markersStored = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly db: Db,
@@ -120,14 +127,24 @@ export class TimerStore {
     // Markers first: a sweep catching up over a long stretch reads only the
     // days and hours that hold timers (see markedMinutes).
     const at = minuteStart(key);
-    const markers = insertBatcher<TimerMarker>(timerMarkerModel(this.db));
-    await Promise.all([markers.insert({ _id: dayMarker(at) }), markers.insert({ _id: hourMarker(at) })]);
+    await Promise.all([this.mark(dayMarker(at)), this.mark(hourMarker(at))]);
     for (;;) {
       const n = await this.reserve(key);
       const _id = `${key}#${n}`;
       const result = await batcher.insert({ _id, ...timer, createdAt: now });
       if (result === 'inserted') return _id;
     }
+  }
+
+  private mark(id: string): Promise<unknown> {
+    let stored = this.markersStored.get(id);
+    if (!stored) {
+      if (this.markersStored.size >= 100_000) this.markersStored.clear(); // years of hours; then just write again
+      stored = insertBatcher<TimerMarker>(timerMarkerModel(this.db)).insert({ _id: id });
+      this.markersStored.set(id, stored);
+      stored.catch(() => this.markersStored.delete(id)); // not stored: the next timer tries again
+    }
+    return stored;
   }
 
   /** Reserves the next n for this minute in this process (the insert decides). */

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { type CalendarEventSpec, DingTalkClient } from '../../server/dingtalk/dingtalk-client.ts';
@@ -149,11 +150,13 @@ describe('DingTalkClient calendar events', () => {
 
   test('looks the unionId up once per user', async () => {
     const fresh = clientFor();
-    const spy = vi.spyOn(globalThis, 'fetch');
+    // The legacy oapi calls go through node:http (dingtalk-client.ts, postJson).
+    const spy = vi.spyOn(http, 'request');
     const a = await fresh.createCalendarEvent('u2', booking());
     const b = await fresh.createCalendarEvent('u2', booking({ summary: '第二次' }));
     await fresh.deleteCalendarEvent('u2', a);
     const lookups = spy.mock.calls.filter(([url]) => String(url).includes('/topapi/v2/user/get'));
+    spy.mockRestore();
     expect(lookups).toHaveLength(1);
     expect(sim.calendarEvents('u2').map((e) => e.id)).toEqual([b]);
   });

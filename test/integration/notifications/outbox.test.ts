@@ -92,6 +92,30 @@ describe('outbox', () => {
     expect(all).toHaveLength(20);
   });
 
+  it('a cause handled again after its notice was sent and cleared sends nothing more', async () => {
+    // E.g. a timer re-read within the sweep's look-back after a restart, minutes after the first run.
+    let t = new Date('2026-03-02T04:00:00Z');
+    const clock = () => t;
+    const worker = new OutboxWorker(a, dingtalk, logger, clock);
+    const item = {
+      key: 'handled-twice',
+      notice: { kind: 'group' as const, conversationId: 'cid-ops', message: text('只发一次') },
+    };
+    await worker.send([item]);
+    await worker.idle();
+    t = new Date(t.getTime() + 2 * safetyNetMs);
+    await worker.pass(); // sent: the item is cleared, its sent marker and attempt claim stay
+    expect(await outboxModel(a).findById('handled-twice').lean()).toBeNull();
+    t = new Date(t.getTime() + 3 * 60_000);
+    await new OutboxWorker(b, dingtalk, logger, clock).send([item]);
+    await worker.send([item]);
+    await worker.idle();
+    const sent = sim
+      .records({ kind: 'groupSend' })
+      .filter((r) => r.content.type === 'text' && r.content.text === '只发一次');
+    expect(sent).toHaveLength(1);
+  });
+
   it('the pass delivers what a dead process enqueued, then clears it', async () => {
     let t = new Date('2026-03-02T02:00:00Z');
     const clock = () => t;
