@@ -156,6 +156,11 @@ export function problemWith(c: ApiCase, a: Answer): string | undefined {
   const withoutCredential = c.credential !== 'valid' && c.target.auth !== 'none';
   switch (c.target.family) {
     case 'server': {
+      if (status >= 200 && status < 300 && c.target.path !== '/api/directory/validate') {
+        // A body that happens to be valid (`{}` is the default booking configuration): what was stored.
+        if (withoutCredential) return `a ${status} without valid credentials`;
+        return isRecord(json) && !('error' in json) ? undefined : `a ${status} without the stored record`;
+      }
       if (status === 200) {
         return isRecord(json) && json.ok === true && json.dryRun === true
           ? undefined

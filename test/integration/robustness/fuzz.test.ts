@@ -360,6 +360,17 @@ describe('robustness: 10 000 malformed inputs, the processes stay up', () => {
       });
     });
 
+    it('an empty object is a valid booking configuration: 200 with what was stored', async () => {
+      const c: ApiCase = {
+        target: serverTargets.find((t) => t.path === '/api/booking-config')!,
+        body: { kind: 'text', text: '{}' },
+        contentType: 'application/json',
+        credential: 'valid',
+      };
+      const a = await send(api, c);
+      expect({ status: a.status, problem: problemWith(c, a) }).toEqual({ status: 200, problem: undefined });
+    });
+
     it('a directory body over 1 MB is answered 413 and the connection stays usable', {
       timeout: 60_000,
     }, async () => {
