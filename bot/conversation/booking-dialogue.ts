@@ -108,19 +108,7 @@ export async function bookingAnswer(
 }
 
 async function startBooking(deps: ConversationDeps, who: Contact, text: string, now: Date): Promise<Step> {
-  const entitled = deps.bookings.entitlement(who.organisation, now);
-  if (!entitled.ok) {
-    return {
-      state: idle,
-      replies: [
-        replies.notEntitled(
-          entitled.lastEndedOn
-            ? `贵单位的服务期已于 ${entitled.lastEndedOn} 到期，暂不能预约服务`
-            : '贵单位当前没有有效的服务期，暂不能预约服务',
-        ),
-      ],
-    };
-  }
+  deps.bookings.assertEntitled(who.organisation, now); // notEntitled → problemReply
   const config = await deps.bookings.config();
   const ticketNo = findTicketNo(text);
   const type = typeNamed(config, text);

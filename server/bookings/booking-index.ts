@@ -176,11 +176,8 @@ export class BookingIndex {
   private applyBooking(b: IndexedBooking): void {
     const known = this.bookings.get(b.id);
     if (known && known.version > b.version) return;
-    if (b.status === 'cancelled') {
-      // Keep a tombstone with its version, so an older entry read later does not bring it back.
-      this.bookings.set(b.id, b);
-      return;
-    }
+    // A cancelled booking stays as a tombstone with its version, so an older entry read later
+    // does not bring it back; the readers skip it.
     this.bookings.set(b.id, b);
   }
 

@@ -76,6 +76,14 @@ const settingsId = 'booking';
 const configTtlMs = 5_000;
 
 /** The slot asked for is no longer free; `alternatives` are the nearest free slots. */
+interface Bookable {
+  config: BookingConfig;
+  calendar: WorkingCalendar;
+  /** Earliest start of a booking's blocked time: now + the notice period in working minutes. */
+  cutoff: Date;
+  horizonEnd: Date;
+}
+
 export class SlotTakenError extends DomainError {
   constructor(
     readonly start: Date,
@@ -152,7 +160,7 @@ export class BookingService {
   // ---- who may book, and with whom ------------------------------------------------------------
 
   /** Only contacts of organisations with a service period covering today may book. */
-  entitlement(org: Organisation, now: Date): { ok: true } | { ok: false; lastEndedOn?: string } {
+  private entitlement(org: Organisation, now: Date): { ok: true } | { ok: false; lastEndedOn?: string } {
     const today = shanghaiDate(now);
     let lastEndedOn: string | undefined;
     for (const line of new Set(org.licences.map((l) => l.productLine))) {
@@ -163,7 +171,8 @@ export class BookingService {
     return lastEndedOn ? { ok: false, lastEndedOn } : { ok: false };
   }
 
-  private assertEntitled(org: Organisation, now: Date): void {
+  /** Throws DomainError('notEntitled') with the reason in zh-CN unless the organisation may book. */
+  assertEntitled(org: Organisation, now: Date): void {
     const e = this.entitlement(org, now);
     if (!e.ok) {
       throw new DomainError(
@@ -212,13 +221,22 @@ export class BookingService {
 
   // ---- slots --------------------------------------------------------------------------------
 
+  /** What may be booked at `now`: from the notice cutoff to the end of the horizon. */
+  private async bookable(now: Date): Promise<Bookable> {
+    const [config, calendar] = await Promise.all([this.config(), this.deps.calendars.calendar()]);
+    return {
+      config,
+      calendar,
+      cutoff: addWorkingMinutes(calendar, now, config.noticeWorkingMinutes),
+      horizonEnd: new Date(now.getTime() + config.horizonDays * 86_400_000),
+    };
+  }
+
   async offer(search: SlotSearch): Promise<SlotOffer> {
-    const config = await this.config();
-    const type = bookingTypeOf(config, search.typeKey);
-    const calendar = await this.deps.calendars.calendar();
     const { now } = search;
-    const cutoff = addWorkingMinutes(calendar, now, config.noticeWorkingMinutes);
-    const horizonEnd = new Date(now.getTime() + config.horizonDays * 86_400_000);
+    const limits = await this.bookable(now);
+    const { cutoff, horizonEnd } = limits;
+    const type = bookingTypeOf(limits.config, search.typeKey);
     let from = search.from ?? now;
     let to = search.to ?? horizonEnd;
     let clamped: SlotOffer['clamped'] = 'none';
@@ -227,7 +245,7 @@ export class BookingService {
     if (from < now) from = now;
     if (to > horizonEnd) to = horizonEnd;
     if (to <= from) return { type, slots: [], from, to, clamped };
-    const slots = await this.search(search.org, type, from, to, cutoff, calendar, {
+    const slots = await this.search(search.org, type, from, to, limits, {
       limit: search.limit ?? 6,
       ...(search.preferEngineerId ? { preferEngineerId: search.preferEngineerId } : {}),
       ...(search.excludeBookingId ? { excludeBookingId: search.excludeBookingId } : {}),
@@ -240,11 +258,16 @@ export class BookingService {
     type: BookingType,
     from: Date,
     to: Date,
-    cutoff: Date,
-    calendar: WorkingCalendar,
-    opts: { limit?: number; preferEngineerId?: string; excludeBookingId?: string },
+    limits: Bookable,
+    opts: {
+      limit?: number;
+      preferEngineerId?: string;
+      excludeBookingId?: string;
+      /** engineersFor(org), when the caller has it already. */
+      engineers?: Array<Staff & { qualified: boolean }>;
+    },
   ): Promise<FreeSlot[]> {
-    const engineers = await this.engineersFor(org);
+    const engineers = [...(opts.engineers ?? (await this.engineersFor(org)))];
     if (opts.preferEngineerId) {
       const i = engineers.findIndex((e) => e.userId === opts.preferEngineerId);
       if (i > 0) engineers.unshift(...engineers.splice(i, 1));
@@ -272,14 +295,13 @@ export class BookingService {
         bufferBeforeMinutes: b.bufferBeforeMinutes,
         bufferAfterMinutes: b.bufferAfterMinutes,
       }));
-    const config = await this.config();
     return findFreeSlots({
-      calendar,
+      calendar: limits.calendar,
       ...slotOptionsOf(type),
-      granularityMinutes: config.granularityMinutes,
+      granularityMinutes: limits.config.granularityMinutes,
       from,
       to,
-      noticeCutoff: cutoff,
+      noticeCutoff: limits.cutoff,
       engineers: slotEngineers,
       bookings: existing,
       ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
@@ -294,15 +316,12 @@ export class BookingService {
     now: Date,
     excludeBookingId?: string,
   ): Promise<FreeSlot[]> {
-    const config = await this.config();
-    const calendar = await this.deps.calendars.calendar();
-    const cutoff = addWorkingMinutes(calendar, now, config.noticeWorkingMinutes);
-    const horizonEnd = new Date(now.getTime() + config.horizonDays * 86_400_000);
+    const limits = await this.bookable(now);
     const opts = { limit: 3, ...(excludeBookingId ? { excludeBookingId } : {}) };
     const after = at > now ? at : now;
-    const next = await this.search(org, type, after, horizonEnd, cutoff, calendar, opts);
+    const next = await this.search(org, type, after, limits.horizonEnd, limits, opts);
     if (next.length > 0 || at <= now) return next;
-    return this.search(org, type, now, at, cutoff, calendar, { ...opts, limit: 20 }).then((s) => s.slice(-3));
+    return this.search(org, type, now, at, limits, { ...opts, limit: 20 }).then((s) => s.slice(-3));
   }
 
   // ---- booking ------------------------------------------------------------------------------
@@ -404,16 +423,13 @@ export class BookingService {
     now: Date,
     opts: { preferEngineerId?: string; excludeBookingId?: string },
   ): Promise<Staff[]> {
-    const config = await this.config();
-    const calendar = await this.deps.calendars.calendar();
-    const cutoff = addWorkingMinutes(calendar, now, config.noticeWorkingMinutes);
-    const horizonEnd = now.getTime() + config.horizonDays * 86_400_000;
-    if (Number.isNaN(start.getTime()) || start.getTime() > horizonEnd) return [];
+    const limits = await this.bookable(now);
+    if (Number.isNaN(start.getTime()) || start > limits.horizonEnd) return [];
     const end = new Date(start.getTime() + type.durationMinutes * 60_000);
-    const slots = await this.search(org, type, start, end, cutoff, calendar, { ...opts, limit: 1 });
+    const engineers = await this.engineersFor(org);
+    const slots = await this.search(org, type, start, end, limits, { ...opts, engineers, limit: 1 });
     const slot = slots[0];
     if (!slot || slot.start.getTime() !== start.getTime()) return [];
-    const engineers = await this.engineersFor(org);
     return slot.engineerIds.map((id) => engineers.find((e) => e.userId === id)!);
   }
 
