@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { type Db, model } from '../db/mongo.ts';
+import { type Db, isDuplicateKey, model } from '../db/mongo.ts';
 import type { Logger } from '../log.ts';
 import { markedMinutes, minuteKey, minuteStart, readMinute, type TicketTimer } from './timer-store.ts';
 
@@ -131,9 +131,24 @@ export class TimerSweeper {
     if (windowStart.getTime() > this.cursor.getTime() || !cursorStored) {
       const newCursor = new Date(Math.max(windowStart.getTime(), this.cursor.getTime()));
       this.cursor = newCursor;
-      await cursorModel(this.db).updateOne({ _id: cursorId }, { $max: { at: newCursor } }, { upsert: true });
+      await this.storeCursor(newCursor);
     }
     return result;
+  }
+
+  /**
+   * Moves the stored cursor forward. The first two sweeps on a fresh database may both upsert
+   * it: the loser of that race gets a duplicate key (MongoDB and FerretDB alike), and the
+   * document exists by then, so the same update once more applies its `$max`.
+   */
+  private async storeCursor(at: Date): Promise<void> {
+    const store = () => cursorModel(this.db).updateOne({ _id: cursorId }, { $max: { at } }, { upsert: true });
+    try {
+      await store();
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      await store();
+    }
   }
 
   /** The stored cursor, no further back than the catch-up limit (older timers: see the reconcile scan). */

@@ -22,6 +22,8 @@ afterAll(async () => {
 });
 
 const at = (iso: string) => new Date(iso);
+/** The same connection on another database (a fresh one per round below). */
+const onDb = (conn: Db, name: string): Db => conn.useDb(name);
 
 describe('timer store', () => {
   it('two processes writing the same minute at once get distinct, contiguous slots', async () => {
@@ -73,6 +75,16 @@ describe('timer sweeper', () => {
     };
     return { seen, handler };
   }
+
+  it('two processes sweeping a fresh database for the first time at once both succeed', async () => {
+    // Both store the cursor with an upsert at once; the loser of that race got a duplicate key.
+    const now = at('2026-03-02T02:00:00Z');
+    for (let round = 0; round < 30; round++) {
+      const name = freshDbName();
+      const sweeps = [a, b].map((conn) => new TimerSweeper(onDb(conn, name), {}, logger).sweep(now));
+      await expect(Promise.all(sweeps)).resolves.toHaveLength(2);
+    }
+  });
 
   it('hands each timer to its handler once its instant has come, and only once', async () => {
     const db = await openTestDb();
